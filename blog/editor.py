@@ -1,0 +1,51 @@
+"""The admin editor's helpers (markdownx's live preview and image upload), for staff only.
+
+They replace markdownx's own views, which answer anyone and trust the browser's idea of what a
+file is; the editor's JavaScript calls the same addresses and reads the same answers."""
+
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.views.decorators.http import require_POST
+
+from blog.images import reencode_image, store_image
+from blog.markdown import render_markdown
+
+MAX_PREVIEW_CHARS = 200_000
+
+
+def staff_only(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            return HttpResponseForbidden("Staff only.", content_type="text/plain")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_POST
+@staff_only
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    content = request.POST.get("content")
+    if content is None or len(content) > MAX_PREVIEW_CHARS:
+        return HttpResponseBadRequest("Send the Markdown as 'content' (at most 200,000 characters).",
+                                      content_type="text/plain")
+    return HttpResponse(render_markdown(content))
+
+
+@require_POST
+@staff_only
+def image_upload(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
+    try:
+        name = store_image(reencode_image(upload), "body")
+    except ValidationError as exc:
+        return JsonResponse({"image": exc.messages}, status=400)
+    # The alt text placeholder reminds the writer that every image needs one.
+    alt = "Describe this image for people who cannot see it"
+    return JsonResponse({"image_code": f"![{alt}]({default_storage.url(name)})"})

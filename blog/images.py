@@ -1,0 +1,80 @@
+"""Uploaded images are never stored as sent: Pillow must recognise them, their real format must
+match their name, they must fit the size limits, and they are re-encoded (which drops EXIF, GPS
+and anything hidden in the file) under a name derived from their content."""
+
+import hashlib
+import io
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+FORMATS = {"JPEG": ("jpg", {".jpg", ".jpeg"}), "PNG": ("png", {".png"}), "WEBP": ("webp", {".webp"})}
+MAX_SIDE = 2400
+
+
+def reencode_image(upload, *, max_side: int = MAX_SIDE) -> ContentFile:
+    """Return a clean, re-encoded copy of `upload`, named by its content hash, or raise
+    ValidationError saying what is wrong in words an editor understands."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            f"This image is {size / 1_048_576:.1f} MB; the limit is "
+            f"{settings.IMAGE_UPLOAD_MAX_BYTES / 1_048_576:.0f} MB. Please export a smaller copy."
+        )
+    upload.seek(0)
+    data = upload.read()
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            real_format = probe.format
+            width, height = probe.size
+            probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError("This file is not an image we can read. Upload a JPEG, PNG or WebP image.") from exc
+    if real_format not in FORMATS:
+        raise ValidationError(f"{real_format} images are not accepted. Upload a JPEG, PNG or WebP image.")
+    extension, allowed_extensions = FORMATS[real_format]
+    name_extension = os.path.splitext(getattr(upload, "name", "") or "")[1].lower()
+    if name_extension not in allowed_extensions:
+        raise ValidationError(
+            f"The file is named “{name_extension or 'without an extension'}” but is really a {real_format} image. "
+            "Rename it or export it again."
+        )
+    if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+        raise ValidationError(
+            f"This image is {width}×{height} pixels, too large to process safely. Please export a smaller copy."
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image)
+            if max(image.size) > max_side:
+                image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            clean = _reencode(image, real_format)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError("This image is damaged and could not be processed. Export it again.") from exc
+    digest = hashlib.sha256(clean).hexdigest()[:16]
+    return ContentFile(clean, name=f"{digest}.{extension}")
+
+
+def _reencode(image: Image.Image, real_format: str) -> bytes:
+    out = io.BytesIO()
+    if real_format == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    elif real_format == "PNG":
+        mode = "RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB"
+        image.convert(mode).save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "WEBP", quality=85)
+    return out.getvalue()
+
+
+def store_image(clean: ContentFile, folder: str, storage=None) -> str:
+    """Save under `folder/<content hash>.<ext>` unless that exact file is already stored."""
+    storage = storage or default_storage
+    name = f"{folder}/{clean.name}"
+    if not storage.exists(name):
+        name = storage.save(name, clean)
+    return name

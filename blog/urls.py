@@ -1,0 +1,10 @@
+from django.urls import path
+
+from blog import views
+
+app_name = "blog"
+urlpatterns = [
+    path("", views.post_list, name="index"),
+    path("tag/<slug:slug>/", views.tag_detail, name="tag"),
+    path("<slug:slug>/", views.post_detail, name="post"),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EngageConfig(AppConfig):
+    name = "engage"
+    verbose_name = "Engage"

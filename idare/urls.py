@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from blog import editor
+from blog import views as blog_views
+from idare import views
+
+admin.site.site_header = "iDare editors"
+admin.site.site_title = "iDare editors"
+admin.site.index_title = "Content and helplines"
+
+urlpatterns = [
+    path("", blog_views.home, name="home"),
+    path("blog/", include("blog.urls")),
+    path("support/", include("support.urls")),
+    path("engage/", include("engage.urls")),
+    path("help/", include("support.help_urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("markdownx/markdownify/", editor.markdown_preview, name="markdownx_markdownify"),
+    path("markdownx/upload/", editor.image_upload, name="markdownx_upload"),
+]
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", views.media, name="media"))
+urlpatterns.append(path("", include("blog.page_urls")))

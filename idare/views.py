@@ -1,0 +1,66 @@
+"""Site-wide views that belong to no app: health probes, uploaded media, and the error pages
+Django does not render for us."""
+
+import re
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.static import serve
+
+MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
+               ".gif": "image/gif", ".avif": "image/avif"}
+CONTENT_HASHED_NAME = re.compile(r"^[0-9a-f]{16}\.[a-z]{3,4}$")
+ONE_YEAR = 365 * 24 * 3600
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up and answering; says nothing about its dependencies."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready for traffic: the database answers a query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded images only; anything else under MEDIA_ROOT is not ours to hand out."""
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix not in MEDIA_TYPES or "\x00" in path:
+        raise Http404("No such image.")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Type"] = MEDIA_TYPES[suffix]
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if CONTENT_HASHED_NAME.match(PurePosixPath(path).name):
+        response["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"  # its name changes with it
+    else:
+        response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def render_error_page(status: int, request: HttpRequest | None = None, context: dict | None = None) -> HttpResponse:
+    """An error page in the site's design. Without a request no context processor runs, so the
+    500 and 503 pages never touch the database."""
+    html = render_to_string(f"{status}.html", context or {}, request=request)
+    return HttpResponse(html, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render_error_page(403, request, {"csrf_failure": True})

@@ -1,0 +1,14 @@
+// Progressive enhancement only: every link and form works without this file.
+(function () {
+  "use strict";
+  // Quick exit: replace this page in the history so Back does not return here. The plain link
+  // still works without JavaScript; neither way can clear the browser's history.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-quick-exit]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) {
+      return;
+    }
+    event.preventDefault();
+    window.location.replace(link.href);
+  });
+})();
