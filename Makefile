@@ -1,0 +1,65 @@
+# iDare: `make run` to read the site locally, `make test` to check everything.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run serve test lint bench setup chromium check-deploy clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+# Local development: DEBUG on, SQLite unless DATABASE_URL says otherwise.
+run: export DJANGO_DEBUG := 1
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_content
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production-like over plain HTTP: DEBUG off, gunicorn, collected static files, a local secret.
+.secret_key:
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: export DJANGO_DEBUG := 0
+serve: export DJANGO_SECRET_KEY = $(shell cat .secret_key)
+serve: export DJANGO_SECURE_SSL_REDIRECT := 0
+serve: export DJANGO_SECURE_HSTS_SECONDS := 0
+serve: export DJANGO_SECURE_COOKIES := 0
+serve: export DJANGO_SERVE_MEDIA := 1
+serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
+serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: setup .secret_key
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_content
+	exec $(BIN)/gunicorn idare.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+# Installs Debian's Chromium for the browser tests when it is missing and this machine allows it.
+chromium:
+	@bin/ensure-chromium
+
+test: setup chromium
+	$(BIN)/pytest -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check .
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+# The deployment checklist, with production's variables (a made-up secret and host).
+check-deploy: setup
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_ALLOWED_HOSTS=idare.example SITE_URL=https://idare.example \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+# Throughput, latency, page weight and queries per page, against a `make serve` it starts itself.
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles media db.sqlite3 .secret_key

@@ -1,0 +1,14 @@
+# gunicorn settings shared by `make serve` and the Docker image.
+import multiprocessing
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = 30
+graceful_timeout = 20
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+# No client addresses, user agents, referrers or query strings in the logs: method, path, status,
+# size and time only.
+access_log_format = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"

@@ -1,0 +1,42 @@
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+_media_root = tempfile.mkdtemp(prefix="idare-test-media-")
+
+
+def pytest_configure(config):
+    # Tests create staff users; PBKDF2 is slow on purpose, which only costs time here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded files go to a throwaway folder, never the developer's media/.
+    settings.MEDIA_ROOT = Path(_media_root)
+    # Static files straight from static/: the manifest needs collectstatic, which `make serve` runs.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_media_root, ignore_errors=True)
+
+
+@pytest.fixture
+def content(db):
+    """The real initial content from content/, imported as `make run` imports it."""
+    call_command("import_content", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    return client
