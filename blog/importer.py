@@ -68,16 +68,17 @@ def import_content(content_dir: Path, *, dry_run: bool = False, force: bool = Fa
     steps += [(path, _import_post) for path in sorted((content_dir / "blog").glob("*.md"))]
     steps += [(path, _import_page) for path in sorted((content_dir / "pages").glob("*.md"))]
     steps.append((content_dir / "helplines.yaml", _import_helplines))
-    for path, step in steps:
-        if not path.exists():
-            continue
-        try:
-            with transaction.atomic():
-                step(path, content_dir, report, force=force, dry_run=dry_run)
-                if dry_run:
-                    transaction.set_rollback(True)
-        except ContentError as exc:
-            report.errors.append(f"{path.relative_to(content_dir)}: {exc}")
+    with transaction.atomic():
+        for path, step in steps:
+            if not path.exists():
+                continue
+            try:
+                with transaction.atomic():  # a savepoint: a bad file leaves nothing behind
+                    step(path, content_dir, report, force=force, dry_run=dry_run)
+            except ContentError as exc:
+                report.errors.append(f"{path.relative_to(content_dir)}: {exc}")
+        if dry_run:
+            transaction.set_rollback(True)
     return report
 
 

@@ -154,7 +154,7 @@ class Post(models.Model):
         parts = [
             self.title, self.slug, self.subtitle, self.author.slug if self.author_id else "", self.body,
             self.excerpt, self.hero_image.name or "", self.hero_alt, self.hero_credit, self.cta_topic, self.status,
-            self.published_at.isoformat() if self.published_at else "", str(self.featured),
+            str(self.published_at.timestamp()) if self.published_at else "", str(self.featured),
             "|".join(sorted(tag_names)),
         ]
         return digest(parts)

@@ -25,3 +25,4 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(r"^media/(?P<path>.+)$", views.media, name="media"))
 urlpatterns.append(path("", include("blog.page_urls")))
+handler500 = "idare.views.server_error"

@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from idare.context_processors import site
+
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
                ".gif": "image/gif", ".avif": "image/avif"}
 CONTENT_HASHED_NAME = re.compile(r"^[0-9a-f]{16}\.[a-z]{3,4}$")
@@ -56,10 +58,14 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 
 
 def render_error_page(status: int, request: HttpRequest | None = None, context: dict | None = None) -> HttpResponse:
-    """An error page in the site's design. Without a request no context processor runs, so the
-    500 and 503 pages never touch the database."""
-    html = render_to_string(f"{status}.html", context or {}, request=request)
+    """An error page in the site's design. Without a request no context processor runs (the site
+    context is added by hand), so the 500 and 503 pages never touch the database."""
+    html = render_to_string(f"{status}.html", {**site(None), **(context or {})}, request=request)
     return HttpResponse(html, status=status)
+
+
+def server_error(request: HttpRequest | None) -> HttpResponse:
+    return render_error_page(500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -1,0 +1,146 @@
+"""The importer through its command, on copies of content/ in a temporary folder."""
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from blog.models import Author, Page, Post, Tag
+from support.models import Helpline
+
+pytestmark = pytest.mark.django_db
+SEED = "building-trust-through-trust-issues"
+SEED_FILE = "blog/001-building-trust-through-trust-issues.md"
+
+
+@pytest.fixture
+def content_dir(tmp_path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, target)
+    return target
+
+
+def run_import(content_dir: Path, *args) -> str:
+    out = io.StringIO()
+    call_command("import_content", "--content-dir", str(content_dir), *args, stdout=out)
+    return out.getvalue()
+
+
+def edit_file(content_dir: Path, relative: str, old: str, new: str) -> None:
+    path = content_dir / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_first_import_creates_everything_in_content(content_dir):
+    output = run_import(content_dir)
+    assert "post: 6 created, 0 updated, 0 unchanged, 0 kept" in output
+    assert "page: 5 created" in output and "helpline: 5 created" in output
+    seed = Post.objects.published().get(slug=SEED)
+    assert seed.title == "Building Trust Through Trust Issues"
+    assert seed.author.name == "iDare Team"
+    assert timezone.localtime(seed.published_at).isoformat() == "2024-06-04T00:00:00+05:30"
+    assert sorted(seed.tags.values_list("name", flat=True)) == ["Healing", "Relationships", "Trust"]
+    assert seed.hero_image.name.startswith("posts/") and (seed.hero_width, seed.hero_height) == (1600, 900)
+    assert seed.featured
+    assert set(Page.objects.values_list("slug", flat=True)) == {"about", "contact", "privacy", "terms", "accessibility"}
+
+
+def test_second_import_changes_nothing(content_dir):
+    run_import(content_dir)
+    before = {p.slug: (p.updated_at, p.body_html) for p in Post.objects.all()}
+    output = run_import(content_dir)
+    assert "post: 0 created, 0 updated, 6 unchanged, 0 kept" in output
+    assert "helpline: 0 created, 0 updated, 5 unchanged, 0 kept" in output
+    assert {p.slug: (p.updated_at, p.body_html) for p in Post.objects.all()} == before
+    assert Tag.objects.count() == len(set(Tag.objects.values_list("slug", flat=True)))
+
+
+def test_a_changed_file_updates_its_post(content_dir):
+    run_import(content_dir)
+    edit_file(content_dir, SEED_FILE, "Healing takes time.", "Healing takes time, and that is fine.")
+    output = run_import(content_dir)
+    assert f"updated  post {SEED}" in output
+    assert "Healing takes time, and that is fine." in Post.objects.get(slug=SEED).body_html
+
+
+def test_an_editors_change_is_never_overwritten_without_force(content_dir):
+    run_import(content_dir)
+    post = Post.objects.get(slug=SEED)
+    post.title = "Building Trust, Gently"  # an editor's change in the admin
+    post.save()
+    edit_file(content_dir, SEED_FILE, "Healing takes time.", "Healing takes its own time.")
+
+    output = run_import(content_dir)
+    assert f"kept  post {SEED}" in output and "1 kept" in output
+    post.refresh_from_db()
+    assert post.title == "Building Trust, Gently" and "its own time" not in post.body_html
+
+    output = run_import(content_dir)  # asking again changes nothing
+    assert Post.objects.get(slug=SEED).title == "Building Trust, Gently"
+
+    output = run_import(content_dir, "--force")
+    assert f"updated  post {SEED}" in output
+    post.refresh_from_db()
+    assert post.title == "Building Trust Through Trust Issues" and "its own time" in post.body_html
+
+
+def test_an_editors_change_survives_when_the_file_did_not_change(content_dir):
+    run_import(content_dir)
+    Helpline.objects.filter(slug="tele-manas").update(hours="24x7, every day")
+    output = run_import(content_dir)
+    assert "helpline: 0 created, 0 updated, 5 unchanged" in output
+    assert Helpline.objects.get(slug="tele-manas").hours == "24x7, every day"
+
+
+def test_dry_run_reports_and_saves_nothing(content_dir):
+    output = run_import(content_dir, "--dry-run")
+    assert "post: 6 created" in output and "dry run" in output
+    assert Post.objects.count() == 0 and Author.objects.count() == 0 and Helpline.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("---\ntitle:", "title:", "must start with a '---' line"),
+        ("slug: building-trust-through-trust-issues\n", "slug: [unclosed\n", "YAML cannot be read"),
+        ("author: idare-team", "author: nobody-we-know", "'nobody-we-know' is not in authors.yaml"),
+        ("date: 2024-06-04", "date: someday", "date must be a date"),
+        ("featured: true", "featured: true\nfeatureed: false", "unknown field(s) featureed"),
+        ("hero_image: images/building-trust-through-trust-issues.jpg", "hero_image: ../../etc/passwd",
+         "points outside content/"),
+        ("hero_image: images/building-trust-through-trust-issues.jpg", "hero_image: images/missing.jpg",
+         "does not exist"),
+        ('hero_alt: "Two soft overlapping circles of warm peach and sage light on a cream background"\n', "",
+         "hero_image needs hero_alt"),
+        ("slug: building-trust-through-trust-issues", "slug: Not A Slug!", "slug"),
+        ("tags: [Trust, Relationships, Healing]", "tags: Trust", "tags must be a list"),
+    ],
+)
+def test_a_malformed_file_is_named_with_its_problem_and_imports_nothing(content_dir, old, new, problem):
+    edit_file(content_dir, SEED_FILE, old, new)
+    with pytest.raises(CommandError) as error:
+        run_import(content_dir)
+    assert SEED_FILE in str(error.value) and problem in str(error.value)
+    assert not Post.objects.filter(title="Building Trust Through Trust Issues").exists()
+    assert Post.objects.count() == 5  # the other files still import
+
+
+def test_an_image_that_is_not_what_its_name_says_is_refused(content_dir):
+    (content_dir / "images/building-trust-through-trust-issues.jpg").write_bytes(b"GIF89a not really")
+    with pytest.raises(CommandError, match="not an image we can read"):
+        run_import(content_dir)
+    assert not Post.objects.filter(slug=SEED).exists()
+
+
+def test_a_bad_record_in_a_list_file_imports_nothing_from_that_file(content_dir):
+    path = content_dir / "helplines.yaml"
+    path.write_text(path.read_text() + "\n- name: Broken line\n  numbers: '1'\n")
+    with pytest.raises(CommandError, match=r"helplines.yaml: helpline #6: missing required field\(s\)"):
+        run_import(content_dir)
+    assert Helpline.objects.count() == 0

@@ -1,0 +1,252 @@
+"""The site in a real browser (Debian Chromium through Playwright) against the live server.
+
+Every test also asserts that the page made no request to another origin (they are blocked and
+recorded), logged no console error and broke no Content-Security-Policy rule.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
+
+from blog.models import Post
+
+pytestmark = pytest.mark.browser
+
+ARTICLE = "/blog/building-trust-through-trust-issues/"
+ARTICLE_SLUG = "building-trust-through-trust-issues"
+MISSING = "/blog/no-such-article/"
+PAGES = {
+    "home": "/",
+    "blog-index": "/blog/",
+    "article": ARTICLE,
+    "tag": "/blog/tag/trust/",
+    "help": "/help/",
+    "about": "/about/",
+    "privacy": "/privacy/",
+    "support": "/support/",
+    "engage": "/engage/",
+    "not-found": MISSING,
+}
+EXPECTED_STATUS = {MISSING: 404}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+AXE = Axe()
+NARROW = {"width": 320, "height": 640}
+
+
+def visit(page, path: str):
+    """Open `path` on the live server, check its status, and wait until it has fully loaded."""
+    response = page.goto(path, wait_until="load")
+    assert response is not None, f"no response for {path}"
+    expected = EXPECTED_STATUS.get(path, 200)
+    assert response.status == expected, f"{path} answered {response.status}, expected {expected}"
+    return response
+
+
+def assert_no_axe_violations(page, label: str) -> None:
+    page.evaluate("document.fonts.ready.then(() => true)")
+    violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
+    if not violations:
+        return
+    lines = [f"axe-core found {len(violations)} WCAG violation(s) on {label} ({page.url}):"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    target: {target}")
+            lines.append(f"      html: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      why:  {summary[:300]}")
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+def ignore_expected_status_error(page, path: str) -> None:
+    """Chromium logs 'Failed to load resource: ... 404' for a document that is a 404 on purpose."""
+    if EXPECTED_STATUS.get(path, 200) >= 400:
+        status = EXPECTED_STATUS[path]
+        document = f"(source: {page.url})"
+        page.recorder.console[:] = [
+            line for line in page.recorder.console
+            if not (f"status of {status}" in line and "Failed to load resource" in line and line.endswith(document))
+        ]
+
+
+def intercept_neutral_site(page, url: str) -> None:
+    """Answer every request to `url`'s origin with a tiny neutral page: there is no internet here."""
+    parts = urlsplit(url)
+    pattern = re.compile(rf"^{re.escape(parts.scheme)}://{re.escape(parts.netloc)}(/|$)")
+    page.route(
+        pattern,
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<!doctype html><title>Neutral</title><p>neutral page</p>"
+        ),
+    )
+
+
+# Accessibility (axe-core, WCAG 2.2 AA) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_page_has_no_wcag_violations_light(browsing, path):
+    page = browsing.new_page(color_scheme="light")
+    visit(page, path)
+    assert_no_axe_violations(page, f"{path} (light mode)")
+    ignore_expected_status_error(page, path)
+    page.recorder.assert_clean()
+
+
+@pytest.mark.parametrize("path", [PAGES["home"], PAGES["article"]], ids=["home", "article"])
+def test_page_has_no_wcag_violations_dark(browsing, path):
+    page = browsing.new_page(color_scheme="dark")
+    visit(page, path)
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    assert_no_axe_violations(page, f"{path} (dark mode)")
+    page.recorder.assert_clean()
+
+
+# Narrow screens ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [PAGES["home"], PAGES["article"]], ids=["home", "article"])
+def test_no_horizontal_scrolling_at_320px(browsing, path):
+    page = browsing.new_page(viewport=NARROW)
+    visit(page, path)
+    widths = page.evaluate(
+        """() => {
+            const width = window.innerWidth;
+            const wide = [];
+            for (const el of document.querySelectorAll('body *')) {
+                const r = el.getBoundingClientRect();
+                if (r.width && r.right > width + 0.5) {
+                    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                        + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+                    wide.push(name + ' (right edge ' + Math.round(r.right) + 'px)');
+                }
+            }
+            return {scroll: document.documentElement.scrollWidth, viewport: width, wide: wide.slice(0, 15)};
+        }"""
+    )
+    assert widths["scroll"] <= NARROW["width"], (
+        f"{path} scrolls horizontally at {NARROW['width']}px: scrollWidth {widths['scroll']}px; "
+        f"elements past the right edge: {widths['wide']}"
+    )
+    page.recorder.assert_clean()
+
+
+# Without JavaScript ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [("/", "Mental health, in plain words"), ("/blog/", "Blog")],
+    ids=["home", "blog-index"],
+)
+def test_lists_render_without_javascript(browsing, path, heading):
+    page = browsing.new_page(java_script_enabled=False)
+    visit(page, path)
+    main = page.locator("main#main")
+    expect(main).to_be_visible()
+    expect(main.get_by_role("heading", level=1)).to_have_text(heading)
+    title = Post.objects.get(slug=ARTICLE_SLUG).title
+    expect(main.get_by_role("link", name=title).first).to_be_visible()
+    page.recorder.assert_clean()
+
+
+def test_article_renders_without_javascript(browsing):
+    post = Post.objects.get(slug=ARTICLE_SLUG)
+    page = browsing.new_page(java_script_enabled=False)
+    image_responses = []
+    page.on("response", lambda r: image_responses.append((r.url, r.status)) if "/media/" in r.url else None)
+    visit(page, ARTICLE)
+    main = page.locator("main#main")
+    expect(main.get_by_role("heading", level=1)).to_have_text(post.title)
+    hero = main.locator("figure.post__hero img")
+    expect(hero).to_be_visible()
+    expect(hero).to_have_attribute("alt", post.hero_alt)
+    hero_src = hero.get_attribute("src")
+    assert any(url.endswith(hero_src) and status == 200 for url, status in image_responses), (
+        f"the hero image {hero_src} did not load: {image_responses}"
+    )
+    box = hero.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 50, f"the hero image is not displayed: {box}"
+    prose = main.locator(".prose")
+    expect(prose).to_be_visible()
+    expect(prose).to_contain_text("What Does It Mean to")
+    expect(prose).to_contain_text("create accessible conversations around mental health")
+    page.recorder.assert_clean()
+
+
+def test_main_navigation_works_without_javascript(browsing, live_server):
+    page = browsing.new_page(java_script_enabled=False)
+    visit(page, "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Blog", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/blog/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Blog")
+    page.recorder.assert_clean()
+
+
+# Quick exit --------------------------------------------------------------------------------------
+
+
+def test_quick_exit_replaces_the_page_in_history(browsing, live_server):
+    page = browsing.new_page()
+    intercept_neutral_site(page, settings.QUICK_EXIT_URL)
+    visit(page, "/help/")
+    visit(page, ARTICLE)
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url(settings.QUICK_EXIT_URL)
+    expect(page.get_by_text("neutral page")).to_be_visible()
+    page.go_back(wait_until="load")
+    assert page.url == f"{live_server.url}/help/", (
+        f"Back after Quick exit landed on {page.url}: the article should have been replaced in the history"
+    )
+    page.recorder.assert_clean()
+
+
+def test_quick_exit_without_javascript_is_a_plain_link_and_explains_itself(browsing):
+    page = browsing.new_page(java_script_enabled=False)
+    intercept_neutral_site(page, settings.QUICK_EXIT_URL)
+    visit(page, ARTICLE)
+    link = page.get_by_role("link", name="Quick exit")
+    expect(link).to_have_attribute("href", settings.QUICK_EXIT_URL)
+    expect(link).to_have_attribute("aria-describedby", "quick-exit-note")
+    expect(page.locator("#quick-exit-note")).to_contain_text("does not clear")
+    link.click()
+    page.wait_for_url(settings.QUICK_EXIT_URL)
+    expect(page.get_by_text("neutral page")).to_be_visible()
+    page.recorder.assert_clean()
+
+
+# Keyboard ----------------------------------------------------------------------------------------
+
+
+def test_skip_link_is_first_visible_on_focus_and_moves_focus_to_main(browsing):
+    page = browsing.new_page()
+    visit(page, ARTICLE)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    inside = """(el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
+            && r.right <= window.innerWidth && r.bottom <= window.innerHeight;
+    }"""
+    try:  # allow for a short CSS transition as the link slides into view
+        page.wait_for_function(f"({inside})(document.activeElement)", timeout=2_000)
+    except PlaywrightTimeoutError:
+        pass
+    box = skip.bounding_box()
+    viewport = page.viewport_size
+    assert skip.evaluate(inside), f"the focused skip link is not inside the viewport {viewport}: {box}"
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    page.recorder.assert_clean()
