@@ -10,7 +10,8 @@ from blog.models import Author, Page, Post, Tag
 class PostAdminForm(forms.ModelForm):
     class Meta:
         model = Post
-        fields = "__all__"
+        fields = ["title", "slug", "subtitle", "author", "excerpt", "body", "hero_image", "hero_alt", "hero_credit",
+                  "cta_topic", "tags", "status", "published_at", "featured"]
 
     def clean_hero_image(self):
         image = self.cleaned_data.get("hero_image")

@@ -107,7 +107,9 @@ def _load_yaml(text: str):
 def _check_keys(meta: dict, allowed: set[str], required: set[str], where: str = "") -> None:
     unknown = sorted(set(meta) - allowed)
     if unknown:
-        raise ContentError(f"{where}unknown field(s) {', '.join(unknown)}; expected some of {', '.join(sorted(allowed))}")
+        raise ContentError(
+            f"{where}unknown field(s) {', '.join(unknown)}; expected some of {', '.join(sorted(allowed))}"
+        )
     missing = sorted(k for k in required if meta.get(k) in (None, ""))
     if missing:
         raise ContentError(f"{where}missing required field(s): {', '.join(missing)}")

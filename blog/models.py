@@ -133,15 +133,15 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("blog:post", args=[self.slug])
-
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         self.reading_minutes = reading_minutes(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:post", args=[self.slug])
 
     @property
     def is_published(self):
@@ -178,12 +178,12 @@ class Page(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("pages:detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("pages:detail", args=[self.slug])
 
     def fingerprint(self) -> str:
         return digest([self.title, self.slug, self.description, self.body])

@@ -27,7 +27,7 @@ class Helpline(models.Model):
     slug = models.SlugField(max_length=150, unique=True)
     numbers = models.CharField(
         max_length=200,
-        help_text="One or more phone numbers separated by “;”, as readers should dial them (e.g. 14416; 1-800-891-4416).",
+        help_text="One or more phone numbers separated by “;”, as readers dial them (e.g. 14416; 1-800-891-4416).",
     )
     urgency = models.PositiveSmallIntegerField(
         default=100, help_text="Lower comes first on /help/: the emergency number is 1."

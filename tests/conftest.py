@@ -1,3 +1,4 @@
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,7 +31,7 @@ def pytest_unconfigure(config):
 @pytest.fixture
 def content(db):
     """The real initial content from content/, imported as `make run` imports it."""
-    call_command("import_content", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("import_content", stdout=io.StringIO())
 
 
 @pytest.fixture

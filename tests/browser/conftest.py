@@ -141,4 +141,3 @@ def browsing(browser, live_server, site_content):
     browsing = Browsing(browser, live_server.url)
     yield browsing
     browsing.close()
-

@@ -6,6 +6,7 @@ recorded), logged no console error and broke no Content-Security-Policy rule.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import urlsplit
 
@@ -74,7 +75,8 @@ def ignore_expected_status_error(page, path: str) -> None:
         status = EXPECTED_STATUS[path]
         document = f"(source: {page.url})"
         page.recorder.console[:] = [
-            line for line in page.recorder.console
+            line
+            for line in page.recorder.console
             if not (f"status of {status}" in line and "Failed to load resource" in line and line.endswith(document))
         ]
 
@@ -176,7 +178,9 @@ def test_article_renders_without_javascript(browsing):
         f"the hero image {hero_src} did not load: {image_responses}"
     )
     box = hero.bounding_box()
-    assert box and box["width"] > 100 and box["height"] > 50, f"the hero image is not displayed: {box}"
+    assert box, "the hero image has no layout box"
+    assert box["width"] > 100, f"the hero image is not displayed: {box}"
+    assert box["height"] > 50, f"the hero image is not displayed: {box}"
     prose = main.locator(".prose")
     expect(prose).to_be_visible()
     expect(prose).to_contain_text("What Does It Mean to")
@@ -239,10 +243,8 @@ def test_skip_link_is_first_visible_on_focus_and_moves_focus_to_main(browsing):
         return r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
             && r.right <= window.innerWidth && r.bottom <= window.innerHeight;
     }"""
-    try:  # allow for a short CSS transition as the link slides into view
+    with contextlib.suppress(PlaywrightTimeoutError):  # allow for a short CSS transition into view
         page.wait_for_function(f"({inside})(document.activeElement)", timeout=2_000)
-    except PlaywrightTimeoutError:
-        pass
     box = skip.bounding_box()
     viewport = page.viewport_size
     assert skip.evaluate(inside), f"the focused skip link is not inside the viewport {viewport}: {box}"
