@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -23,6 +23,7 @@ from blog.models import Author, Page, Post, Tag
 from support.models import Helpline
 
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
+IMPORT_LOCK_ID = 0x1DA4E  # any fixed number: the advisory lock that serializes imports
 
 POST_KEYS = {
     "title", "slug", "subtitle", "author", "date", "tags", "description", "hero_image", "hero_alt",
@@ -69,6 +70,7 @@ def import_content(content_dir: Path, *, dry_run: bool = False, force: bool = Fa
     steps += [(path, _import_page) for path in sorted((content_dir / "pages").glob("*.md"))]
     steps.append((content_dir / "helplines.yaml", _import_helplines))
     with transaction.atomic():
+        _wait_for_other_imports()
         for path, step in steps:
             if not path.exists():
                 continue
@@ -80,6 +82,14 @@ def import_content(content_dir: Path, *, dry_run: bool = False, force: bool = Fa
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _wait_for_other_imports() -> None:
+    """Several app servers may import at once when they start: on PostgreSQL the second waits for
+    the first to commit, then finds everything unchanged. (SQLite serializes writers itself.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
 
 
 # --- reading files ----------------------------------------------------------------------------

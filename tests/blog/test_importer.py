@@ -2,6 +2,7 @@
 
 import io
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,33 @@ def test_a_bad_record_in_a_list_file_imports_nothing_from_that_file(content_dir)
     with pytest.raises(CommandError, match=r"helplines.yaml: helpline #6: missing required field\(s\)"):
         run_import(content_dir)
     assert Helpline.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_app_servers_importing_at_the_same_moment_create_everything_once(content_dir):
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL: set DATABASE_URL (CI does)")
+    barrier, outputs, failures = threading.Barrier(3), [], []
+
+    def server_start():
+        try:
+            barrier.wait(timeout=30)
+            outputs.append(run_import(content_dir))
+        except Exception as exc:  # noqa: BLE001 - reported below, with the thread's error
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=server_start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    assert sorted(o.count("post: 6 created") for o in outputs) == [0, 0, 1]
+    assert sum("post: 0 created, 0 updated, 6 unchanged" in o for o in outputs) == 2
+    assert Post.objects.count() == 6 and Tag.objects.count() == len(set(Tag.objects.values_list("name", flat=True)))
+    assert Helpline.objects.count() == 5
