@@ -94,8 +94,15 @@ def _wait_for_other_imports() -> None:
 
 # --- reading files ----------------------------------------------------------------------------
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+
+
 def read_front_matter(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
+    text = _read(path)
     if not text.startswith("---\n"):
         raise ContentError("the file must start with a '---' line opening its front matter")
     end = text.find("\n---\n", 4)
@@ -195,7 +202,7 @@ def _sync(kind: str, model, incoming, fields: list[str], report: Report, *, forc
 # --- importers --------------------------------------------------------------------------------
 
 def _records(path: Path, what: str) -> list[dict]:
-    records = _load_yaml(path.read_text(encoding="utf-8")) or []
+    records = _load_yaml(_read(path)) or []
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ContentError(f"expected a list of {what}, each as 'key: value' lines")
     return records

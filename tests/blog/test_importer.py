@@ -175,3 +175,17 @@ def test_app_servers_importing_at_the_same_moment_create_everything_once(content
     assert sum("post: 0 created, 0 updated, 6 unchanged" in o for o in outputs) == 2
     assert Post.objects.count() == 6 and Tag.objects.count() == len(set(Tag.objects.values_list("name", flat=True)))
     assert Helpline.objects.count() == 5
+
+
+def test_a_file_that_is_not_utf8_is_named_not_crashed_on(content_dir):
+    (content_dir / "pages/about.md").write_bytes("---\ntitle: Caf\xe9\n---\nBody".encode("latin-1"))
+    with pytest.raises(CommandError, match=r"pages/about.md: the file is not UTF-8 text"):
+        run_import(content_dir)
+    assert not Page.objects.filter(slug="about").exists() and Page.objects.count() == 4
+
+
+def test_windows_line_endings_are_read_like_any_other(content_dir):
+    path = content_dir / "pages/about.md"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    run_import(content_dir)
+    assert Page.objects.get(slug="about").title == "About iDare"
