@@ -3,10 +3,11 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Post, Tag
 from tests.factories import make_author, make_page, make_post
 
 SEED = "/blog/building-trust-through-trust-issues/"
@@ -92,8 +93,6 @@ class TestWithTheRealContent:
 def test_index_lists_newest_first_ten_to_a_page():
     author = make_author()
     posts = [make_post(author=author, published_at=timezone.now() - datetime.timedelta(days=n)) for n in range(12)]
-    from django.test import Client
-
     client = Client()
     first = client.get("/blog/").content.decode()
     assert first.index(posts[0].get_absolute_url()) < first.index(posts[1].get_absolute_url())
@@ -106,7 +105,7 @@ def test_index_lists_newest_first_ten_to_a_page():
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "999999", "1%00", "1.5", ""])
 def test_odd_page_numbers_are_a_404_not_an_error(client, page):
     make_post()
-    assert client.get(f"/blog/?page={page}").status_code in (200, 404)
+    assert client.get(f"/blog/?page={page}").status_code == 404
     assert client.get(f"/blog/tag/trust/?page={page}").status_code == 404
 
 
@@ -148,7 +147,7 @@ def test_queries_per_page_do_not_grow_with_posts_or_tags(client):
     counts = {path: _queries(client, path) for path in ("/", "/blog/", "/blog/anchor/", "/blog/tag/a/")}
     for n in range(15):
         make_post(author=make_author(), tags=[f"t{n}", f"u{n}", "a", "b", "c"])
-    Post.objects.get(slug="anchor").tags.add(*__import__("blog.models").models.Tag.objects.all())
+    Post.objects.get(slug="anchor").tags.add(*Tag.objects.all())
     for path, before in counts.items():
         assert _queries(client, path) == before, path
     assert max(counts.values()) <= 6
