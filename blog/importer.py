@@ -163,26 +163,26 @@ def _validate(instance, exclude=None) -> None:
 
 # --- the one rule -----------------------------------------------------------------------------
 
-def _decide(existing, incoming_fingerprint: str, force: bool) -> str:
-    """created / updated / unchanged / kept, from what the file says now, what the last import
-    wrote, and what the database holds now."""
-    if existing is None:
+def _decide(current: str | None, imported: str, incoming: str, force: bool) -> str:
+    """created / updated / unchanged / kept, from what the database holds now (`current`, None when
+    missing), what the last import wrote (`imported`) and what the file says now (`incoming`)."""
+    if current is None:
         return CREATED
-    current = existing.fingerprint()
-    if current == incoming_fingerprint:
+    if current == incoming:
         return UNCHANGED
-    if incoming_fingerprint == existing.imported_fingerprint and not force:
+    if incoming == imported and not force:
         return UNCHANGED  # the file did not change; whatever an editor did stays
-    if current == existing.imported_fingerprint or force:
+    if current == imported or force:
         return UPDATED
     return KEPT  # both the file and the post changed: the editor's work wins unless --force
 
 
 def _sync(kind: str, model, incoming, fields: list[str], report: Report, *, force: bool, after_save=None,
-          incoming_fingerprint: str | None = None) -> str:
+          incoming_fingerprint: str | None = None) -> None:
     existing = model.objects.filter(slug=incoming.slug).first()
     fingerprint = incoming_fingerprint or incoming.fingerprint()
-    outcome = _decide(existing, fingerprint, force)
+    current = existing.fingerprint() if existing else None
+    outcome = _decide(current, existing.imported_fingerprint if existing else "", fingerprint, force)
     if outcome in (CREATED, UPDATED):
         target = incoming if existing is None else existing
         for name in fields:
@@ -191,12 +191,10 @@ def _sync(kind: str, model, incoming, fields: list[str], report: Report, *, forc
         target.save()
         if after_save:
             after_save(target)
-    elif outcome == UNCHANGED and existing.imported_fingerprint != fingerprint and \
-            existing.fingerprint() == fingerprint:
+    elif current == fingerprint != existing.imported_fingerprint:
         # The editor's version and the file agree again: remember that as the imported state.
         model.objects.filter(pk=existing.pk).update(imported_fingerprint=fingerprint)
     report.record(kind, outcome, incoming.slug)
-    return outcome
 
 
 # --- importers --------------------------------------------------------------------------------

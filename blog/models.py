@@ -143,11 +143,6 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("blog:post", args=[self.slug])
 
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None \
-            and self.published_at <= timezone.now()
-
     def fingerprint(self, tag_names=None) -> str:
         if tag_names is None:
             tag_names = [tag.name for tag in self.tags.all()]

@@ -68,7 +68,7 @@ def test_docker_entrypoint_migrates_then_runs_the_command(tmp_path):
     assert again.returncode == 0 and "No migrations to apply" in again.stdout
 
 
-def test_dockerfile_runs_as_a_non_root_user_with_static_files_collected():
+def test_dockerfile_declares_a_non_root_user_collectstatic_and_the_tested_entrypoint():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "USER idare" in dockerfile and "collectstatic" in dockerfile
     assert 'ENTRYPOINT ["/app/docker/entrypoint.sh"]' in dockerfile and "gunicorn" in dockerfile
