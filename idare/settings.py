@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "markdownx",
+    "idare",
     "blog",
     "support",
     "engage",
@@ -100,6 +101,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction begins: two votes at once then wait their turn
+    # instead of one failing with "database is locked" when it tries to upgrade a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -180,6 +185,22 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "blog.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
 MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
 MARKDOWNX_MEDIA_PATH = "body/"
+
+# Rate limits per visitor network ("30/m", "10/hour"; "off" for load tests). The network is the
+# address the last IDARE_TRUSTED_PROXIES proxies saw (0: the connecting address itself).
+def env_rate(name: str, default: str) -> str:
+    from idare.ratelimit import parse_rate
+
+    value = os.environ.get(name, default)
+    try:
+        parse_rate(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return value
+
+
+IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
+IDARE_TRUSTED_PROXIES = int(os.environ.get("IDARE_TRUSTED_PROXIES", "0"))
 
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/")
 CONTENT_DIR = Path(os.environ.get("IDARE_CONTENT_DIR", BASE_DIR / "content"))

@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class SupportConfig(AppConfig):
     name = "support"
     verbose_name = "Support and crisis help"
+    content_steps = "support.importer.content_steps"

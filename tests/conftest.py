@@ -1,20 +1,13 @@
 import io
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-_media_root = tempfile.mkdtemp(prefix="idare-test-media-")
-
 
 def pytest_configure(config):
     # Tests create staff users; PBKDF2 is slow on purpose, which only costs time here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Uploaded files go to a throwaway folder, never the developer's media/.
-    settings.MEDIA_ROOT = Path(_media_root)
     # Static files straight from static/: the manifest needs collectstatic, which `make serve` runs.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -24,8 +17,12 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = True
 
 
-def pytest_unconfigure(config):
-    shutil.rmtree(_media_root, ignore_errors=True)
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test has its own media folder, never the developer's media/ nor another test's files."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

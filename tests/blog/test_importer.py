@@ -99,10 +99,11 @@ def test_an_editors_change_survives_when_the_file_did_not_change(content_dir):
     assert Helpline.objects.get(slug="tele-manas").hours == "24x7, every day"
 
 
-def test_dry_run_reports_and_saves_nothing(content_dir):
+def test_dry_run_reports_and_saves_nothing(content_dir, media_root):
     output = run_import(content_dir, "--dry-run")
     assert "post: 6 created" in output and "dry run" in output
     assert Post.objects.count() == 0 and Author.objects.count() == 0 and Helpline.objects.count() == 0
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class IdareConfig(AppConfig):
+    """The project itself as an app: what every app shares (rate limits, the content import)."""
+
+    name = "idare"
+    verbose_name = "Site"
