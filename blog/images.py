@@ -55,8 +55,22 @@ def reencode_image(upload, *, max_side: int = MAX_SIDE) -> ContentFile:
             clean = _reencode(image, real_format)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationError("This image is damaged and could not be processed. Export it again.") from exc
-    digest = hashlib.sha256(clean).hexdigest()[:16]
-    return ContentFile(clean, name=f"{digest}.{extension}")
+    return hashed_file(clean, extension)
+
+
+def fit_card(upload, size: tuple[int, int] = (1200, 630)) -> ContentFile:
+    """An editor's own link-preview image: checked and re-encoded like any upload, then cropped
+    around its centre to the size link previews use."""
+    clean = reencode_image(upload)
+    with Image.open(io.BytesIO(clean.read())) as image:
+        fitted = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
+        real_format = image.format
+        return hashed_file(_reencode(fitted, real_format), clean.name.rsplit(".", 1)[1])
+
+
+def hashed_file(data: bytes, extension: str) -> ContentFile:
+    """A file named after its content: a changed image gets a new name, so caches never go stale."""
+    return ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}.{extension}")
 
 
 def _reencode(image: Image.Image, real_format: str) -> bytes:

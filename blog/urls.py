@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.post_list, name="index"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("<slug:slug>/", views.post_detail, name="post"),
+    path("<slug:slug>/upvote/", views.upvote, name="upvote"),
+    path("<slug:slug>/upvote/state/", views.upvote_state, name="upvote_state"),
+    path("<slug:slug>/share/<slug:network>/", views.share, name="share"),
 ]

@@ -1,12 +1,22 @@
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+import secrets
 
-from blog.models import Page, Post, Tag
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from blog.models import Page, Post, ShareCount, Tag, Vote
+from blog.sharing import LINK_NETWORKS, SCRIPT_NETWORKS, opened_from_this_site
+from blog.voters import remember_voter, voter_key, voter_of
+from idare.origin import same_origin_required
+from idare.ratelimit import over_limit, parse_rate
+from idare.views import render_error_page
 
 POSTS_PER_PAGE = 10
 LATEST_ON_HOME = 6
+MOST_UPVOTED = 5
 
 
 def _page_of(request: HttpRequest, queryset, per_page: int = POSTS_PER_PAGE):
@@ -18,7 +28,7 @@ def _page_of(request: HttpRequest, queryset, per_page: int = POSTS_PER_PAGE):
         raise Http404("No such page of articles.") from exc
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     published = Post.objects.published().for_listing()
     featured = published.filter(featured=True).first()
@@ -26,29 +36,117 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"featured": featured, "latest": latest[:LATEST_ON_HOME]})
 
 
-@require_GET
+@require_safe
 def post_list(request: HttpRequest) -> HttpResponse:
     page = _page_of(request, Post.objects.published().for_listing())
-    return render(request, "blog/post_list.html", {"page_obj": page, "posts": page.object_list})
+    most_upvoted = Post.objects.published().most_upvoted()[:MOST_UPVOTED] if page.number == 1 else []
+    return render(request, "blog/post_list.html",
+                  {"page_obj": page, "posts": page.object_list, "most_upvoted": most_upvoted})
 
 
-@require_GET
+@require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = _page_of(request, tag.posts.published().for_listing())
     return render(request, "blog/tag_detail.html", {"tag": tag, "page_obj": page, "posts": page.object_list})
 
 
-@require_GET
+@require_safe
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    post = get_object_or_404(
-        Post.objects.published().select_related("author").prefetch_related("tags"), slug=slug
-    )
+    """The same page for every reader, except right after a vote without JavaScript (?voted=1):
+    that one shows the voter's own state and is kept out of every cache."""
+    just_voted = "voted" in request.GET
+    posts = Post.objects.published().select_related("author").prefetch_related("tags")
+    if just_voted:
+        posts = posts.with_upvoted_by(voter_key(voter_of(request)))
+    post = get_object_or_404(posts, slug=slug)
     related = Post.objects.related_to(post)
-    return render(request, "blog/post_detail.html", {"post": post, "related": related})
+    response = render(request, "blog/post_detail.html",
+                      {"post": post, "related": related, "just_voted": just_voted})
+    if just_voted:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
-@require_GET
+@require_safe
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page, slug=slug)
     return render(request, "blog/page_detail.html", {"page": page})
+
+
+# --- upvotes and shares: cookie-free endpoints, protected by their Origin instead of a token -----
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    if _wants_json(request):
+        response = JsonResponse({"error": "Too many requests from your network. Please try again shortly."},
+                                status=429)
+    else:
+        response = render_error_page(429, request)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def _vote_throttled(request: HttpRequest, scope: str) -> int | None:
+    return over_limit(request, scope, parse_rate(settings.IDARE_VOTE_RATE))
+
+
+@require_POST
+@same_origin_required
+def upvote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Toggles this visitor's upvote. The voter cookie is set here, on a first vote, and nowhere else."""
+    post = get_object_or_404(Post.objects.published().only("pk", "slug"), slug=slug)
+    if (retry_after := _vote_throttled(request, "upvote")) is not None:
+        return _too_many(request, retry_after)
+    visitor = voter_of(request)
+    new_visitor = visitor is None
+    if new_visitor:
+        visitor = secrets.token_hex(16)  # 128 random bits, nothing about the person
+    upvoted, count = Vote.objects.toggle(post.pk, voter_key(visitor))
+    if _wants_json(request):
+        response = JsonResponse({"upvoted": upvoted, "upvotes": count})
+    else:
+        response = HttpResponseRedirect(f"{post.get_absolute_url()}?voted=1#upvote", status=303)
+    patch_cache_control(response, private=True, no_store=True)
+    if new_visitor:
+        remember_voter(request, response, visitor)
+    return response
+
+
+@require_safe
+def upvote_state(request: HttpRequest, slug: str) -> HttpResponse:
+    post = get_object_or_404(
+        Post.objects.published().with_upvoted_by(voter_key(voter_of(request))).only("pk", "upvote_count"),
+        slug=slug,
+    )
+    response = JsonResponse({"upvoted": post.upvoted, "upvotes": post.upvote_count})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@same_origin_required
+def share(request: HttpRequest, slug: str, network: str) -> HttpResponse:
+    """Link networks (GET): counts a click made on this site, then sends the reader to the network
+    with the article's address; the target comes from the allowlist, never from the request.
+    Script-only ways (POST from the page's script): counts a copied link or a device share."""
+    if network not in LINK_NETWORKS and network not in SCRIPT_NETWORKS:
+        raise Http404("No such way to share.")
+    allowed = ["GET", "HEAD"] if network in LINK_NETWORKS else ["POST"]
+    if request.method not in allowed:
+        response = render_error_page(405, request)
+        response["Allow"] = ", ".join(allowed)
+        return response
+    post = get_object_or_404(Post.objects.published().only("pk", "slug", "title", "excerpt"), slug=slug)
+    counted = request.method == "POST" or (request.method == "GET" and opened_from_this_site(request))
+    if counted:
+        if (retry_after := _vote_throttled(request, "share")) is not None:
+            return _too_many(request, retry_after)
+        ShareCount.objects.record(post.pk, network)
+    response = HttpResponse(status=204) if network in SCRIPT_NETWORKS else LINK_NETWORKS[network].redirect(post)
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -57,6 +57,15 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     return response
 
 
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read everything but the upvote and share endpoints, which only count clicks."""
+    lines = ["User-agent: *", "Disallow: /blog/*/upvote/", "Disallow: /blog/*/share/"]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def render_error_page(status: int, request: HttpRequest | None = None, context: dict | None = None) -> HttpResponse:
     """An error page in the site's design. Without a request no context processor runs (the site
     context is added by hand), so the 500 and 503 pages never touch the database."""
