@@ -11,9 +11,11 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install . && pip uninstall -y idare
 COPY . .
-# Static files are collected into the image (hashed and compressed for WhiteNoise). The secret
-# here exists only for this build step; the running container must be given its own.
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
+# Static files are collected into the image (hashed and compressed for WhiteNoise). The secret and
+# key here exist only for this build step; the running container must be given its own.
+RUN DJANGO_SECRET_KEY=collectstatic-only \
+    IDARE_ENCRYPTION_KEYS=Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLXJlYWwta2U= \
+    python manage.py collectstatic --noinput -v0 \
     && chown -R idare:idare /app
 
 USER idare

@@ -27,14 +27,18 @@ run: setup
 	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 serve: export DJANGO_DEBUG := 0
+.encryption_key:
+	umask 077 && $(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > $@
+
 serve: export DJANGO_SECRET_KEY = $(shell cat .secret_key)
+serve: export IDARE_ENCRYPTION_KEYS ?= $(shell cat .encryption_key)
 serve: export DJANGO_SECURE_SSL_REDIRECT := 0
 serve: export DJANGO_SECURE_HSTS_SECONDS := 0
 serve: export DJANGO_SECURE_COOKIES := 0
 serve: export DJANGO_SERVE_MEDIA := 1
 serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
-serve: setup .secret_key
+serve: setup .secret_key .encryption_key
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_content
@@ -54,6 +58,7 @@ lint: setup
 # The deployment checklist, with production's variables (a made-up secret and host).
 check-deploy: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	IDARE_ENCRYPTION_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	DJANGO_ALLOWED_HOSTS=idare.example SITE_URL=https://idare.example \
 	$(MANAGE) check --deploy --fail-level WARNING
 
@@ -62,4 +67,4 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles media db.sqlite3 .secret_key
+	rm -rf $(VENV) staticfiles media db.sqlite3 .secret_key .encryption_key

@@ -200,6 +200,30 @@ def env_rate(name: str, default: str) -> str:
 
 
 IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
+
+# Keys that encrypt what people send us (idare/crypto.py): comma-separated Fernet keys, newest first.
+# Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
+IDARE_ENCRYPTION_KEYS = env_list("IDARE_ENCRYPTION_KEYS", "")
+if not IDARE_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "IDARE_ENCRYPTION_KEYS is not set. It is required when DJANGO_DEBUG is off: see the README "
+            "(`make serve` makes a local one in .encryption_key)."
+        )
+    # Development only: a key derived from the development secret, stable across restarts.
+    import base64
+    import hashlib
+
+    IDARE_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
+try:
+    from cryptography.fernet import Fernet
+
+    for _key in IDARE_ENCRYPTION_KEYS:
+        Fernet(_key)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "IDARE_ENCRYPTION_KEYS must be comma-separated Fernet keys (32 url-safe base64-encoded bytes each)."
+    ) from exc
 IDARE_TRUSTED_PROXIES = int(os.environ.get("IDARE_TRUSTED_PROXIES", "0"))
 
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/")

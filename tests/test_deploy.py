@@ -13,11 +13,12 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-like-secret-0123456789",
     "DJANGO_ALLOWED_HOSTS": "idare.example",
     "SITE_URL": "https://idare.example",
+    "IDARE_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGVzdHMtb24=",
 }
 
 
 def run(args, env_overrides, *, drop=(), cwd=ROOT, timeout=120):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SITE_URL"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SITE_URL", "IDARE_"))}
     env.update(env_overrides)
     for name in drop:
         env.pop(name, None)
@@ -28,6 +29,14 @@ def test_without_a_secret_key_production_refuses_to_start_and_says_why():
     result = run([sys.executable, "manage.py", "check"], PRODUCTION, drop=["DJANGO_SECRET_KEY"])
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("keys", [None, "not-a-fernet-key"])
+def test_without_a_valid_encryption_key_production_refuses_to_start_and_says_why(keys):
+    env = {**PRODUCTION, "IDARE_ENCRYPTION_KEYS": keys} if keys else PRODUCTION
+    result = run([sys.executable, "manage.py", "check"], env, drop=[] if keys else ["IDARE_ENCRYPTION_KEYS"])
+    assert result.returncode != 0
+    assert "IDARE_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist():
