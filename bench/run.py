@@ -20,13 +20,19 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8799"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-PAGES = ["/", "/blog/", "/blog/building-trust-through-trust-issues/", "/blog/tag/trust/", "/help/", "/about/"]
+ARTICLE = "/blog/building-trust-through-trust-issues/"
+PAGES = ["/", "/blog/", ARTICLE, "/blog/tag/trust/", "/help/", "/about/"]
+# Each upvote comes from a new visitor (no cookie): every request inserts a vote under the post's lock.
+UPVOTE = f"{ARTICLE}upvote/"
 
 
-def fetch(path: str) -> tuple[float, int, bytes]:
+def fetch(path: str, method: str = "GET") -> tuple[float, int, bytes]:
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+    headers = {"Accept-Encoding": "identity"}
+    if method == "POST":
+        headers.update({"Origin": f"http://127.0.0.1:{PORT}", "Accept": "application/json"})
+    conn.request(method, path, headers=headers)
     response = conn.getresponse()
     body = response.read()
     conn.close()
@@ -61,11 +67,16 @@ def query_counts() -> dict[str, int]:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path, headers={"host": "127.0.0.1"}).status_code == 200, path
         counts[path] = len(queries)
+    with CaptureQueriesContext(connection) as queries:  # a first vote, from a new visitor
+        voted = Client().post(UPVOTE, headers={"host": "127.0.0.1", "origin": "http://127.0.0.1",
+                                               "accept": "application/json"})
+        assert voted.status_code == 200, voted.status_code
+    counts[f"POST {UPVOTE}"] = len(queries)
     return counts
 
 
 def main() -> None:
-    env = {**os.environ, "PORT": str(PORT)}
+    env = {**os.environ, "PORT": str(PORT), "IDARE_VOTE_RATE": "off"}  # one client, thousands of votes
     server = subprocess.Popen(["make", "--no-print-directory", "serve"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -75,17 +86,18 @@ def main() -> None:
                 fetch(path)
         queries = query_counts()
         print(f"{'page':<46}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'KB':>7}{'gz KB':>7}{'SQL':>5}")
-        for path in PAGES:
+        for method, path in [("GET", p) for p in PAGES] + [("POST", UPVOTE)]:
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(CONCURRENCY) as pool:
-                results = list(pool.map(fetch, [path] * REQUESTS))
+                results = list(pool.map(fetch, [path] * REQUESTS, [method] * REQUESTS))
             elapsed = time.perf_counter() - started
-            assert all(status == 200 for _, status, _ in results), path
+            assert all(status == 200 for _, status, _ in results), (method, path, {s for _, s, _ in results})
             latencies = sorted(seconds * 1000 for seconds, _, _ in results)
             q = statistics.quantiles(latencies, n=100)
             body = results[0][2]
-            print(f"{path:<46}{REQUESTS / elapsed:>8.0f}{q[49]:>8.1f}{q[94]:>8.1f}{q[98]:>8.1f}"
-                  f"{len(body) / 1024:>7.1f}{len(gzip.compress(body)) / 1024:>7.1f}{queries[path]:>5}")
+            label = path if method == "GET" else f"POST {path}"
+            print(f"{label:<46}{REQUESTS / elapsed:>8.0f}{q[49]:>8.1f}{q[94]:>8.1f}{q[98]:>8.1f}"
+                  f"{len(body) / 1024:>7.1f}{len(gzip.compress(body)) / 1024:>7.1f}{queries[label]:>5}")
         print(f"\n{REQUESTS} requests per page, {CONCURRENCY} at a time, against `make serve` on port {PORT}.")
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -266,3 +266,35 @@ def test_no_raw_ip_address_is_stored_anywhere(settings):
                 text = json.dumps(row, default=str)
                 found += [f"{table}: {address}" for address in addresses + ["2001:db8:77:"] if address in text]
     assert not found
+
+
+def test_the_blog_index_lists_the_most_upvoted_articles_first_page_only():
+    quiet, loved, liked = make_post(title="Quiet"), make_post(title="Loved"), make_post(title="Liked")
+    for visitor in range(3):
+        vote(Client(REMOTE_ADDR=f"198.51.100.{visitor}"), loved)
+    vote(Client(), liked)
+    html = Client().get("/blog/").content.decode()
+    section = html[html.index('id="most-upvoted-title"'):]
+    assert section.index("Loved") < section.index("Liked") and "Quiet" not in section.split("</section>")[0]
+    assert "3 upvotes" in section and "1 upvote)" in section
+    for _ in range(11):
+        make_post()
+    assert 'id="most-upvoted-title"' not in Client().get("/blog/?page=2").content.decode()
+    assert quiet.upvote_count == 0
+
+
+def test_the_admin_post_list_shows_upvotes_and_shares_and_sorts_by_them(staff_client):
+    many, few = make_post(title="Many"), make_post(title="Few")  # newest first by default: Many, then Few
+    for visitor in range(2):
+        vote(Client(REMOTE_ADDR=f"198.51.100.{visitor}"), many)
+    for _ in range(3):
+        Client().get(f"{few.get_absolute_url()}share/x/", headers={"Sec-Fetch-Site": "same-origin"})
+    page = staff_client.get("/admin/blog/post/").content.decode()
+    assert "column-upvote_count" in page and "column-shares" in page
+    assert page.index(">Many<") < page.index(">Few<")
+    fewest_upvotes_first = staff_client.get("/admin/blog/post/", {"o": "6"}).content.decode()
+    most_shares_first = staff_client.get("/admin/blog/post/", {"o": "-7"}).content.decode()
+    assert fewest_upvotes_first.index(">Few<") < fewest_upvotes_first.index(">Many<")
+    assert most_shares_first.index(">Few<") < most_shares_first.index(">Many<")
+    row = re.search(r">Few</a>.*?</tr>", page, re.S).group(0)
+    assert re.search(r'class="field-shares">3<', row)

@@ -1,0 +1,74 @@
+"""Real app servers for tests that need more than one process: gunicorn on the test database."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """The database this test run uses, as a URL another process can open (PostgreSQL only)."""
+    db = connection.settings_dict
+    user = db["USER"] or "postgres"
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def gunicorn(tmp_path: Path, **environment: str):
+    """One gunicorn instance (one worker) on a free port, serving this checkout on the test
+    database; yields its port. Its log is in tmp_path."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "IDARE_", "DATABASE_URL"))},
+        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "IDARE_ENCRYPTION_KEYS": ",".join(settings.IDARE_ENCRYPTION_KEYS),
+        "DATABASE_URL": test_database_url(), "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_HSTS_SECONDS": "0", "DJANGO_SECURE_COOKIES": "0",
+        "SITE_URL": f"http://127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        **environment,
+    }
+    log = (tmp_path / f"gunicorn-{port}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "idare.wsgi", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--no-control-socket"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while request(port, "GET", "/healthz")[0] != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start: {(tmp_path / f'gunicorn-{port}.log').read_text()}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+
+
+def request(port: int, method: str, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request(method, path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    except OSError:
+        return 0, {}, b""
