@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -103,7 +104,8 @@ class PostAdmin(MarkdownxModelAdmin):
     readonly_fields = ["generated_card"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(share_total=Sum("share_counts__clicks"))
+        # Coalesce: PostgreSQL sorts NULL (no shares yet) above every number in a descending sort.
+        return super().get_queryset(request).annotate(share_total=Coalesce(Sum("share_counts__clicks"), 0))
 
     def get_urls(self):
         engagement = path("engagement/", self.admin_site.admin_view(self.engagement_view),
@@ -136,7 +138,7 @@ class PostAdmin(MarkdownxModelAdmin):
 
     @admin.display(description="shares", ordering="share_total")
     def shares(self, post: Post) -> int:
-        return post.share_total or 0
+        return post.share_total
 
     @admin.display(description="generated title card")
     def generated_card(self, post: Post) -> str:
