@@ -8,6 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Author, Page, Post, Tag
+from idare.models import Snippet
 from support.models import Helpline
 
 _numbers = itertools.count(1)
@@ -65,3 +66,9 @@ def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 120, 90), exif: by
     else:
         image.save(out, fmt)
     return out.getvalue()
+
+
+def make_snippet(**fields) -> Snippet:
+    defaults = {"slug": "article-call-to-action", "description": "After every article",
+                "body": "Struggling with {topic}something? Try [Support](/support/) and [Engage](/engage/)."}
+    return Snippet.objects.create(**{**defaults, **fields})
