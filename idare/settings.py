@@ -249,6 +249,22 @@ def env_rate(name: str, default: str) -> str:
 
 
 IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
+IDARE_REGISTRATION_RATE = env_rate("IDARE_REGISTRATION_RATE", "10/hour")
+
+# Engage registrations are deleted this many days after their session ends (manage.py purge_registrations).
+IDARE_REGISTRATION_RETENTION_DAYS = int(os.environ.get("IDARE_REGISTRATION_RETENTION_DAYS", "30"))
+
+# Outgoing e-mail (confirmations to the person who registered). SMTP from the environment in
+# production; `make run` and `make serve` keep each message as a file under var/mail instead.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH", IDARE_STATE_DIR / "mail"))
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "iDare <no-reply@idare.invalid>")
 
 # Keys that encrypt what people send us (idare/crypto.py): comma-separated Fernet keys, newest first.
 # Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
