@@ -142,3 +142,22 @@ def test_engage_links_to_help_and_to_the_contact_form_for_partnerships(client):
     assert 'href="/help/"' in html and 'href="/contact/?topic=partnerships"' in html
     assert "will be published" not in html
 
+
+@pytest.mark.usefixtures("content")
+def test_the_privacy_notice_describes_registrations_as_built(client, settings):
+    html = client.get("/privacy/").content.decode()
+    assert 'id="registering-for-engage-sessions"' in html
+    section = text_of(client.get("/privacy/")).split("Registering for Engage sessions")[1].split("Staff who sign in")[0]
+    for promise in ("your name", "your e-mail address", "encrypted", "consent", "csrftoken",
+                    f"{settings.IDARE_REGISTRATION_RETENTION_DAYS} days after the session ends", "straight away",
+                    "Raw IP addresses are never stored"):
+        assert promise in section, promise
+
+
+@pytest.mark.usefixtures("content")
+def test_home_tiles_describe_support_and_engage_as_they_are(client):
+    html = client.get("/").content.decode()
+    tiles = text_of(client.get("/"))
+    assert "register for a place online" in tiles and "directory" in tiles
+    assert 'href="/support/"' in html and 'href="/engage/"' in html
+    assert 'href="/support/providers/"' not in html and 'href="/support/request/"' not in html
