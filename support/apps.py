@@ -5,3 +5,8 @@ class SupportConfig(AppConfig):
     name = "support"
     verbose_name = "Support and crisis help"
     content_steps = "support.importer.content_steps"
+
+    def ready(self):
+        from support import snapshot
+
+        snapshot.connect()

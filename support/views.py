@@ -1,8 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
-from support.models import Helpline
+from support.snapshot import active_helplines, summarize
 
 
 @require_GET
@@ -10,6 +10,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "support/index.html")
 
 
-@require_GET
+@require_safe
 def help_now(request: HttpRequest) -> HttpResponse:
-    return render(request, "support/help.html", {"helplines": Helpline.objects.active()})
+    """Never depends on the database: the helplines come from the snapshot every helpline edit and
+    every server start rebuilds, so this page answers with every active number during an outage."""
+    helplines = active_helplines()
+    return render(request, "support/help.html", {"helplines": helplines, "summary": summarize(helplines)})

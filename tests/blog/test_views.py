@@ -144,7 +144,10 @@ def _queries(client, path) -> int:
 def test_queries_per_page_do_not_grow_with_posts_or_tags(client):
     author = make_author()
     make_post(author=author, slug="anchor", tags=["a"])
-    counts = {path: _queries(client, path) for path in ("/", "/blog/", "/blog/anchor/", "/blog/tag/a/")}
+    paths = ("/", "/blog/", "/blog/anchor/", "/blog/tag/a/")
+    for path in paths:  # the first reader after a start builds the snapshots (helplines, snippets)
+        client.get(path)
+    counts = {path: _queries(client, path) for path in paths}
     for n in range(15):
         make_post(author=make_author(), tags=[f"t{n}", f"u{n}", "a", "b", "c"])
     Post.objects.get(slug="anchor").tags.add(*Tag.objects.all())
