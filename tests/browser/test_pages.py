@@ -31,6 +31,7 @@ PAGES = {
     "help": "/help/",
     "about": "/about/",
     "privacy": "/privacy/",
+    "editorial-policy": "/editorial-policy/",
     "support": "/support/",
     "engage": "/engage/",
     "not-found": MISSING,
