@@ -2,62 +2,41 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
-from django.views.decorators.http import require_safe
+from django.utils.html import escape, format_html
+from django.views.decorators.http import require_http_methods, require_safe
 from markdownx.admin import MarkdownxModelAdmin
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from blog import stats
-from blog.images import fit_card, reencode_image, store_image
-from blog.models import Author, Page, Post, Tag
+from blog.forms import PostAdminForm, can_publish
+from blog.models import Author, Page, Post, PreviewLink, Review, SlugRedirect, Tag
+from blog.revisions import field_changes
+from blog.views import preview_response
+
+PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
 
 
-class PostAdminForm(forms.ModelForm):
-    class Meta:
-        model = Post
-        fields = ["title", "slug", "subtitle", "author", "excerpt", "body", "hero_image", "hero_alt", "hero_credit",
-                  "social_image", "social_image_alt", "cta_topic", "tags", "status", "published_at", "featured"]
+class PlainHelpTextMixin:
+    """The admin prints help text as HTML; ours is plain text, so "/blog/<slug>/" must read as written."""
 
-    def clean_hero_image(self):
-        image = self.cleaned_data.get("hero_image")
-        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
-            try:
-                return reencode_image(image)
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from exc
-        return image
-
-    def clean_social_image(self):
-        image = self.cleaned_data.get("social_image")
-        if image and hasattr(image, "content_type"):
-            try:
-                return fit_card(image)
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from exc
-        return image
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("hero_image") and not (cleaned.get("hero_alt") and cleaned.get("hero_credit")):
-            raise ValidationError("An image needs alt text (what it shows) and a credit (who made it).")
-        if cleaned.get("social_image") and not cleaned.get("social_image_alt"):
-            self.add_error("social_image_alt", "Describe your link-preview image for people who cannot see it.")
-        return cleaned
-
-    def save(self, commit=True):
-        for field, folder in (("hero_image", "posts"), ("social_image", "social")):
-            image = self.cleaned_data.get(field)
-            if image and not getattr(image, "_committed", True):
-                setattr(self.instance, field, store_image(image, folder))
-        return super().save(commit)
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and field.help_text:
+            field.help_text = escape(field.help_text)
+        return field
 
 
 class PeriodForm(forms.Form):
@@ -79,38 +58,198 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    title = "publication"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(status=Post.Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "published":
+            return queryset.published()
+        return queryset
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("awaiting", "Awaiting a first review"), ("overdue", "Review overdue"), ("current", "Review current")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "awaiting":
+            return queryset.filter(last_reviewed_on__isnull=True)
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        if self.value() == "current":
+            return queryset.filter(next_review_due__gte=today)
+        return queryset
+
+
 @admin.register(Post)
-class PostAdmin(MarkdownxModelAdmin):
+class PostAdmin(PlainHelpTextMixin, VersionAdmin, MarkdownxModelAdmin):
     form = PostAdminForm
-    list_display = ["title", "status", "published_at", "author", "featured", "upvote_count", "shares",
-                    "updated_at"]
-    list_filter = ["status", "featured", "author", "tags"]
+    change_list_template = "admin/blog/post/change_list.html"
+    change_form_template = "admin/blog/post/change_form.html"
+    object_history_template = "admin/blog/post/object_history.html"
+    list_display = ["title", "publication", "review", "author", "featured", "upvote_count", "shares", "updated_at"]
+    list_filter = [PublicationFilter, ReviewFilter, "sensitive", "featured", "author", "tags"]
     search_fields = ["title", "subtitle", "excerpt", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    filter_horizontal = ["tags"]
     list_select_related = ["author"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "author", "excerpt", "body"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_credit"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit"]}),
         ("Link preview", {
             "fields": ["generated_card", "social_image", "social_image_alt"],
             "description": "What WhatsApp, X, Facebook, LinkedIn and others show when the article is shared. "
                            "A title card is made for every article and made again when the title changes.",
         }),
-        ("After the article", {"fields": ["cta_topic", "tags"]}),
+        ("Sensitive topic and safe messaging", {
+            "fields": ["sensitive", "content_note", "checked_no_method_detail", "checked_no_sensational_headline",
+                       "checked_help_resources", "safe_messaging_check"],
+            "description": "For suicide, self-harm, abuse and eating disorders. Before a sensitive article is "
+                           "published an editor reads it and ticks every item; a writer's later change to its "
+                           "words clears the ticks.",
+        }),
+        ("After the article", {"fields": ["sources", "cta_topic", "tags"]}),
+        ("Clinical review", {"fields": ["review_record"]}),
         ("Publishing", {"fields": ["status", "published_at", "featured"]}),
     ]
-    readonly_fields = ["generated_card"]
+    readonly_fields = ["generated_card", "safe_messaging_check", "review_record"]
+
+    class Media:
+        js = ["js/admin-count.js"]
+        css = {"all": ["css/admin-editorial.css"]}
 
     def get_queryset(self, request):
         # Coalesce: PostgreSQL sorts NULL (no shares yet) above every number in a descending sort.
-        return super().get_queryset(request).annotate(share_total=Coalesce(Sum("share_counts__clicks"), 0))
+        return super().get_queryset(request).with_review_dates().annotate(
+            share_total=Coalesce(Sum("share_counts__clicks"), 0))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        """Writers edit drafts; what readers can see (or will at a set time) is an editor's to change."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.status == Post.Status.DRAFT or can_publish(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == Post.Status.DRAFT or can_publish(request.user))
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is None:
+            return None
+        return obj.get_absolute_url() if obj.is_visible else obj.get_staff_preview_url()
 
     def get_urls(self):
+        def view(function, name):
+            return path(f"<path:object_id>/{name}/", self.admin_site.admin_view(function),
+                        name=f"blog_post_{name.replace('-', '_').replace('/', '_')}")
+
         engagement = path("engagement/", self.admin_site.admin_view(self.engagement_view),
                           name="blog_post_engagement")
-        return [engagement, *super().get_urls()]
+        return [engagement, view(self.preview_view, "preview"), view(self.preview_links_view, "preview-links"),
+                view(self.compare_view, "history/compare"), *super().get_urls()]
+
+    @method_decorator(require_safe)
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The article as readers will see it, whatever its status, at an address only staff can open."""
+        post = get_object_or_404(Post.objects.select_related("author"), pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        return preview_response(request, post, staff=True)
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    def preview_links_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        post = get_object_or_404(Post, pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._change_preview_links(request, post)
+        links = list(post.preview_links.select_related("created_by"))
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": post, "links": links,
+            "title": f"Preview links for “{post.title}”", "days": PREVIEW_LINK_DAYS, "site_url": settings.SITE_URL,
+            "can_add": request.user.has_perm("blog.add_previewlink"),
+            "can_revoke": request.user.has_perm("blog.change_previewlink"),
+        }
+        return TemplateResponse(request, "admin/blog/post/preview_links.html", context)
+
+    def _change_preview_links(self, request: HttpRequest, post: Post) -> HttpResponse:
+        here = reverse("admin:blog_post_preview_links", args=[post.pk])
+        if request.POST.get("action") == "create":
+            if not request.user.has_perm("blog.add_previewlink"):
+                raise PermissionDenied
+            try:
+                days = int(request.POST.get("days", ""))
+            except ValueError:
+                days = 0
+            if days not in PREVIEW_LINK_DAYS:
+                messages.error(request, "Choose how long the link should work.")
+                return HttpResponseRedirect(here, status=303)
+            link = PreviewLink.objects.create(post=post, created_by=request.user,
+                                              expires_at=timezone.now() + timedelta(days=days))
+            until = timezone.localtime(link.expires_at)
+            messages.success(request, f"Preview link made; it works until {until:%-d %b %Y, %H:%M}.")
+        elif request.POST.get("action") == "revoke":
+            if not request.user.has_perm("blog.change_previewlink"):
+                raise PermissionDenied
+            revoked = post.preview_links.active().filter(pk=request.POST.get("link", "").strip() or None)
+            if revoked.update(revoked_at=timezone.now()):
+                messages.success(request, "The preview link was withdrawn: it no longer opens the article.")
+        return HttpResponseRedirect(here, status=303)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """reversion's history, plus each version's id so that two can be chosen for comparison."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object_reference(Post, unquote(object_id)).select_related(
+            "revision", "revision__user").order_by("-revision__date_created", "-pk")
+        action_list = [{"revision": version.revision, "version": version,
+                        "url": reverse("admin:blog_post_revision", args=[object_id, version.pk])}
+                       for version in versions]
+        return admin.ModelAdmin.history_view(self, request, object_id, {**(extra_context or {}),
+                                                                         "action_list": action_list})
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring is changing: the article as it stands now decides who may do it (a writer must not
+        # unpublish a live article by restoring one of its drafts).
+        current = get_object_or_404(Post, pk=unquote(object_id))
+        if not self.has_change_permission(request, current):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    @method_decorator(require_safe)
+    def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        post = get_object_or_404(Post, pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(post).select_related("revision", "revision__user")
+        try:
+            older = versions.get(pk=request.GET.get("from", ""))
+            newer = versions.get(pk=request.GET.get("to", ""))
+        except (Version.DoesNotExist, ValueError):
+            messages.error(request, "Choose two versions of this article to compare.")
+            return HttpResponseRedirect(reverse("admin:blog_post_history", args=[post.pk]), status=303)
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "original": post,
+                   "title": f"Compare versions of “{post.title}”", "older": older, "newer": newer,
+                   "changes": field_changes(Post, older.field_dict, newer.field_dict)}
+        return TemplateResponse(request, "admin/blog/post/compare.html", context)
 
     @method_decorator(require_safe)
     def engagement_view(self, request: HttpRequest) -> HttpResponse:
@@ -136,6 +275,22 @@ class PostAdmin(MarkdownxModelAdmin):
                                 {**context, "report": report, "chart": stats.chart_svg(report.days),
                                  "csv_query": csv_query})
 
+    @admin.display(description="publication", ordering="published_at")
+    def publication(self, post: Post) -> str:
+        state = post.publication_state
+        if state == "draft":
+            return "Draft"
+        moment = timezone.localtime(post.published_at).strftime("%-d %b %Y, %H:%M")
+        return f"Scheduled for {moment}" if state == "scheduled" else f"Published {moment}"
+
+    @admin.display(description="clinical review", ordering="next_review_due")
+    def review(self, post: Post) -> str:
+        if post.last_reviewed_on is None:
+            return "Awaiting first review"
+        if post.next_review_due < timezone.localdate():
+            return f"Overdue since {post.next_review_due:%-d %b %Y}"
+        return f"Reviewed {post.last_reviewed_on:%-d %b %Y}"
+
     @admin.display(description="shares", ordering="share_total")
     def shares(self, post: Post) -> int:
         return post.share_total
@@ -147,22 +302,68 @@ class PostAdmin(MarkdownxModelAdmin):
         return format_html('<img src="{}" alt="Title card: “{}”" width="300" height="158">', post.card_image.url,
                            post.title)
 
+    @admin.display(description="checked by")
+    def safe_messaging_check(self, post: Post) -> str:
+        if post.safe_messaging_checked and post.safe_messaging_checked_at:
+            who = post.safe_messaging_checked_by.get_username() if post.safe_messaging_checked_by else "an editor"
+            return f"{who}, {timezone.localtime(post.safe_messaging_checked_at):%-d %b %Y, %H:%M}"
+        return "Not checked yet."
+
+    @admin.display(description="latest review")
+    def review_record(self, post: Post) -> str:
+        add_url = reverse("admin:blog_review_add") + (f"?post={post.pk}" if post.pk else "")
+        latest = post.reviews.first() if post.pk else None
+        if latest is None:
+            return format_html('<p>No review recorded, so readers see none.</p><p><a href="{}">Record a review</a></p>',
+                               add_url)
+        return format_html('<p>{}, {}, on {}; next review due {}.</p><p><a href="{}">Record a new review</a></p>',
+                           latest.reviewer_name, latest.reviewer_credentials, f"{latest.reviewed_on:%-d %b %Y}",
+                           f"{latest.next_review_due:%-d %b %Y}", add_url)
+
 
 @admin.register(Page)
-class PageAdmin(MarkdownxModelAdmin):
+class PageAdmin(PlainHelpTextMixin, VersionAdmin, MarkdownxModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PlainHelpTextMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PlainHelpTextMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Review)
+class ReviewAdmin(PlainHelpTextMixin, admin.ModelAdmin):
+    list_display = ["post", "reviewer_name", "reviewer_credentials", "reviewed_on", "next_review_due"]
+    list_filter = ["reviewed_on", "next_review_due"]
+    search_fields = ["post__title", "reviewer_name"]
+    list_select_related = ["post"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    fields = ["post", "reviewer_name", "reviewer_credentials", "reviewed_on", "next_review_due", "notes",
+              "recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "post", "created_at"]
+    search_fields = ["old_slug", "post__title"]
+    list_select_related = ["post"]
+
+    def has_add_permission(self, request):
+        return False  # made when a published article's slug changes
+
+    def has_change_permission(self, request, obj=None):
+        return False

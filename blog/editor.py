@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.views.decorators.http import require_POST
 
 from blog.images import reencode_image, store_image
+from blog.renditions import make_renditions
 from idare.markdown import render_markdown
 
 MAX_PREVIEW_CHARS = 200_000
@@ -46,6 +47,7 @@ def image_upload(request: HttpRequest) -> HttpResponse:
         name = store_image(reencode_image(upload), "body")
     except ValidationError as exc:
         return JsonResponse({"image": exc.messages}, status=400)
+    make_renditions(name)  # ready before the article is saved, which then only finds them
     # The alt text placeholder reminds the writer that every image needs one.
     alt = "Describe this image for people who cannot see it"
     return JsonResponse({"image_code": f"![{alt}]({default_storage.url(name)})"})

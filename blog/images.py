@@ -19,6 +19,20 @@ MAX_SIDE = 2400
 def reencode_image(upload, *, max_side: int = MAX_SIDE) -> ContentFile:
     """Return a clean, re-encoded copy of `upload`, named by its content hash, or raise
     ValidationError saying what is wrong in words an editor understands."""
+    data, real_format = check_image(upload)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image)
+            if max(image.size) > max_side:
+                image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            clean = _reencode(image, real_format)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError("This image is damaged and could not be processed. Export it again.") from exc
+    return hashed_file(clean, FORMATS[real_format][0])
+
+
+def check_image(upload) -> tuple[bytes, str]:
+    """The upload's bytes and real format, once Pillow has read it and it fits every rule."""
     size = getattr(upload, "size", None)
     if size is not None and size > settings.IMAGE_UPLOAD_MAX_BYTES:
         raise ValidationError(
@@ -36,7 +50,7 @@ def reencode_image(upload, *, max_side: int = MAX_SIDE) -> ContentFile:
         raise ValidationError("This file is not an image we can read. Upload a JPEG, PNG or WebP image.") from exc
     if real_format not in FORMATS:
         raise ValidationError(f"{real_format} images are not accepted. Upload a JPEG, PNG or WebP image.")
-    extension, allowed_extensions = FORMATS[real_format]
+    _, allowed_extensions = FORMATS[real_format]
     name_extension = os.path.splitext(getattr(upload, "name", "") or "")[1].lower()
     if name_extension not in allowed_extensions:
         raise ValidationError(
@@ -47,15 +61,18 @@ def reencode_image(upload, *, max_side: int = MAX_SIDE) -> ContentFile:
         raise ValidationError(
             f"This image is {width}×{height} pixels, too large to process safely. Please export a smaller copy."
         )
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
-            if max(image.size) > max_side:
-                image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-            clean = _reencode(image, real_format)
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError("This image is damaged and could not be processed. Export it again.") from exc
-    return hashed_file(clean, extension)
+    return data, real_format
+
+
+def clean_content_image(upload) -> ContentFile:
+    """An image from content/: a file this site stored itself (exported under its content hash, so
+    already clean) is kept byte for byte, since encoding it again would change it for nothing; any
+    other file is re-encoded like an upload."""
+    data, real_format = check_image(upload)
+    same = hashed_file(data, FORMATS[real_format][0])
+    if max(Image.open(io.BytesIO(data)).size) <= MAX_SIDE and same.name == os.path.basename(upload.name):
+        return same
+    return reencode_image(upload)
 
 
 def fit_card(upload, size: tuple[int, int] = (1200, 630)) -> ContentFile:

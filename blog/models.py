@@ -1,17 +1,27 @@
+import datetime
 import hashlib
 import math
 import re
+import secrets
 
+import reversion
+from anyascii import anyascii
 from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.urls import reverse
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import get_resolver, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from blog.cards import CARD_DESIGN, CARD_SIZE, render_card
 from blog.images import hashed_file, store_image
+from blog.renditions import delete_with_renditions, make_renditions, media_names, picture, responsive_images
 from idare.markdown import render_markdown
 
 WORDS_PER_MINUTE = 200
@@ -35,9 +45,18 @@ class Author(models.Model):
         return digest([self.name, self.slug, self.bio])
 
 
+def tag_slug(name: str) -> str:
+    """An ASCII address for any tag name: "चिंता" is transliterated ("cimta") rather than dropped, so
+    a tag in any script gets an archive page that every browser and chat app can link to."""
+    return slugify(anyascii(name))[:60].strip("-")
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(
+        max_length=60, unique=True, blank=True,
+        help_text="The tag's archive address, /blog/tag/your-slug/. Leave empty to make it from the name.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +64,11 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = tag_slug(self.name)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:tag", args=[self.slug])
@@ -58,8 +82,18 @@ class PostQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("author").prefetch_related("tags").order_by("-published_at", "-pk")
 
+    def scheduled(self):
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def most_upvoted(self):
-        return self.filter(upvote_count__gt=0).order_by("-upvote_count", "-published_at")
+        """Ranked by readers' upvotes; a sensitive topic is never ranked by popularity."""
+        return self.filter(upvote_count__gt=0, sensitive=False).order_by("-upvote_count", "-published_at")
+
+    def with_review_dates(self):
+        """Annotates `last_reviewed_on` and `next_review_due` from the latest clinical review."""
+        latest = Review.objects.filter(post=OuterRef("pk")).order_by("-reviewed_on", "-pk")
+        return self.annotate(last_reviewed_on=models.Subquery(latest.values("reviewed_on")[:1]),
+                             next_review_due=models.Subquery(latest.values("next_review_due")[:1]))
 
     def with_upvoted_by(self, voter: str | None):
         """Annotates `upvoted`: whether this voter (a voter key, or None) upvoted each post."""
@@ -84,20 +118,35 @@ def hero_upload_to(instance, filename):
     return f"posts/{filename}"
 
 
+SAFE_MESSAGING_CHECKLIST = {
+    "checked_no_method_detail": "No detail of methods or means of self-harm or suicide",
+    "checked_no_sensational_headline": "No sensational or alarming headline, subtitle or image",
+    "checked_help_resources": "Help resources are present (the help box and a link to /help/ near any mention "
+                              "of suicide or self-harm)",
+}
+
+
+@reversion.register(exclude=["upvote_count", "card_image", "card_fingerprint", "imported_fingerprint",
+                             "hero_source_digest", "hero_renditions"])
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        PUBLISHED = "published", "Published (scheduled when its time is in the future)"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text="The article's address: /blog/<slug>/")
+    slug = models.SlugField(
+        max_length=200, unique=True,
+        help_text="The article's address: /blog/<slug>/. Changing it once published keeps the old address "
+                  "working: it redirects to the new one.",
+    )
     subtitle = models.CharField(max_length=300, blank=True)
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="posts")
     body = MarkdownxField(help_text="Markdown. Start sections with ## (the title is the page's only top heading).")
     body_html = models.TextField(editable=False, default="")
     excerpt = models.CharField(
         "excerpt / meta description", max_length=300,
-        help_text="One or two sentences for lists, search engines and link previews (about 155 characters).",
+        help_text="One or two sentences for lists, search engines and link previews. Search engines show "
+                  "about 155 characters; 300 at most.",
     )
     hero_image = models.ImageField(
         upload_to=hero_upload_to, blank=True, width_field="hero_width", height_field="hero_height"
@@ -106,8 +155,17 @@ class Post(models.Model):
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_alt = models.CharField(
         "hero image alt text", max_length=250, blank=True,
-        help_text="What the image shows, for people who cannot see it. Required with an image.",
+        help_text="What the image shows, for people who cannot see it. Required with an image, unless you "
+                  "tick “decorative”.",
     )
+    hero_decorative = models.BooleanField(
+        "the hero image is decorative", default=False,
+        help_text="Tick only when the image adds nothing a reader would miss: screen readers then skip it "
+                  "(alt=\"\").",
+    )
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # What the importer last read for the hero: an unchanged file is not decoded and encoded again.
+    hero_source_digest = models.CharField(max_length=64, blank=True, editable=False)
     hero_credit = models.CharField(
         "hero image credit", max_length=200, blank=True,
         help_text="Who made the image, shown as “Image credit: …”. Required with an image.",
@@ -118,9 +176,38 @@ class Post(models.Model):
                   "after the article, e.g. “trust issues”. Leave empty for the general wording.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    sources = models.TextField(
+        blank=True,
+        help_text="Optional. One source per line, shown as a numbered list at the end of the article. Markdown "
+                  "links work: World Health Organization, [ICD-11: QD85 Burnout](https://icd.who.int/), 2019.",
+    )
+    sources_html = models.TextField(editable=False, default="")
+    sensitive = models.BooleanField(
+        "sensitive topic", default=False,
+        help_text="Suicide, self-harm, abuse or eating disorders. An editor must tick the safe-messaging "
+                  "checklist before it is published, and it is never ranked by popularity.",
+    )
+    content_note = models.CharField(
+        max_length=200, blank=True,
+        help_text="Optional. A short note shown before the article, e.g. “This article talks about suicide.”",
+    )
+    checked_no_method_detail = models.BooleanField(SAFE_MESSAGING_CHECKLIST["checked_no_method_detail"],
+                                                   default=False)
+    checked_no_sensational_headline = models.BooleanField(
+        SAFE_MESSAGING_CHECKLIST["checked_no_sensational_headline"], default=False)
+    checked_help_resources = models.BooleanField(SAFE_MESSAGING_CHECKLIST["checked_help_resources"], default=False)
+    safe_messaging_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False,
+        related_name="+",
+    )
+    safe_messaging_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     featured = models.BooleanField(default=False, help_text="Feature on the home page.")
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(
+        "publication time", null=True, blank=True, db_index=True,
+        help_text="Readers see the article from this minute on: a future time schedules it, and it appears by "
+                  "itself then. Empty: the moment it is saved as published.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
@@ -145,6 +232,7 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_post", "Can publish, schedule and unpublish articles")]
         constraints = [
             models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="post_has_title_and_slug"),
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_known"),
@@ -152,8 +240,13 @@ class Post(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False), name="published_post_has_date"
             ),
             models.CheckConstraint(
-                condition=Q(hero_image="") | (~Q(hero_alt="") & ~Q(hero_credit="")),
+                condition=Q(hero_image="") | ((~Q(hero_alt="") | Q(hero_decorative=True)) & ~Q(hero_credit="")),
                 name="hero_image_has_alt_and_credit",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(sensitive=False) | Q(
+                    checked_no_method_detail=True, checked_no_sensational_headline=True, checked_help_resources=True),
+                name="sensitive_post_published_after_safe_messaging_check",
             ),
             models.CheckConstraint(
                 condition=Q(social_image="") | ~Q(social_image_alt=""), name="social_image_has_alt"
@@ -164,19 +257,74 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        previous = (Post.objects.filter(pk=self.pk).values("slug", "status", "hero_image", "social_image", "body")
+                    .first() if self.pk else None)
+        self.body_html = responsive_images(render_markdown(self.body))
+        self.sources_html = render_sources(self.sources)
         self.reading_minutes = reading_minutes(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.hero_image and not self.hero_image._committed:  # renditions are made from the stored file
+            self.hero_image.save(self.hero_image.name, self.hero_image.file, save=False)
+        if not self.hero_image:
+            self.hero_renditions = {}
+        elif self.hero_renditions.get("source") != self.hero_image.name:
+            self.hero_renditions = make_renditions(self.hero_image.name)
         replaced_card = self.refresh_card()
         if kwargs.get("update_fields") is not None and replaced_card is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "card_image", "card_fingerprint"}
         super().save(*args, **kwargs)
         if replaced_card:
             transaction.on_commit(lambda: delete_card_unless_used(replaced_card))
+        if previous:
+            self._keep_old_address(previous["slug"], was_published=previous["status"] == self.Status.PUBLISHED)
+            dropped = {previous["hero_image"], previous["social_image"], *media_names(previous["body"])}
+            dropped -= {self.hero_image.name, self.social_image.name, *media_names(self.body), ""}
+            if dropped:
+                transaction.on_commit(lambda: delete_images_unless_used(dropped))
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()  # a live address never redirects
 
     def get_absolute_url(self):
         return reverse("blog:post", args=[self.slug])
+
+    def get_staff_preview_url(self):
+        return reverse("admin:blog_post_preview", args=[self.pk])
+
+    def clean(self):
+        if self.hero_image and not (self.hero_alt or self.hero_decorative):
+            raise ValidationError({"hero_alt": "Describe the image for people who cannot see it, or tick "
+                                               "“decorative” if it adds nothing they would miss."})
+        if self.status == self.Status.PUBLISHED and self.sensitive and not self.safe_messaging_checked:
+            raise ValidationError("A sensitive article is published only after an editor ticks every item of "
+                                  "the safe-messaging checklist.")
+
+    def _keep_old_address(self, old_slug: str, *, was_published: bool) -> None:
+        if old_slug != self.slug and was_published:
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"post": self})
+
+    @property
+    def is_visible(self) -> bool:
+        """Readers can see it now: published, and its time has come."""
+        return self.status == self.Status.PUBLISHED and self.published_at is not None \
+            and self.published_at <= timezone.now()
+
+    @property
+    def publication_state(self) -> str:
+        if self.status == self.Status.DRAFT:
+            return "draft"
+        return "published" if self.is_visible else "scheduled"
+
+    @property
+    def safe_messaging_checked(self) -> bool:
+        return all(getattr(self, name) for name in SAFE_MESSAGING_CHECKLIST)
+
+    @property
+    def hero_picture(self) -> dict | None:
+        return picture(self.hero_renditions)
+
+    @property
+    def hero_alt_text(self) -> str:
+        return "" if self.hero_decorative else self.hero_alt
 
     @property
     def canonical_url(self) -> str:
@@ -215,14 +363,24 @@ class Post(models.Model):
             str(self.published_at.timestamp()) if self.published_at else "", str(self.featured),
             "|".join(sorted(tag_names)),
         ]
+        # Later fields count only when set, so fingerprints of posts that do not use them stay as they were.
+        later = {"hero_decorative": self.hero_decorative, "sources": self.sources, "sensitive": self.sensitive,
+                 "content_note": self.content_note,
+                 **{name: getattr(self, name) for name in SAFE_MESSAGING_CHECKLIST}}
+        parts += [f"{name}={value}" for name, value in later.items() if value]
         return digest(parts)
 
 
+@reversion.register(exclude=["imported_fingerprint"])
 class Page(models.Model):
     """A standing page kept as content: about, contact, privacy, terms, accessibility."""
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100, unique=True,
+        help_text="The page's address at the top of the site: /your-slug/. Addresses the site itself uses "
+                  "(blog, help, admin, support, engage, static, media…) cannot be taken.",
+    )
     description = models.CharField(max_length=300, blank=True)
     body = MarkdownxField()
     body_html = models.TextField(editable=False, default="")
@@ -237,11 +395,19 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        previous = Page.objects.filter(pk=self.pk).values_list("body", flat=True).first() if self.pk else None
+        self.body_html = responsive_images(render_markdown(self.body))
         super().save(*args, **kwargs)
+        if previous and (dropped := media_names(previous) - media_names(self.body)):
+            transaction.on_commit(lambda: delete_images_unless_used(dropped))
 
     def get_absolute_url(self):
         return reverse("pages:detail", args=[self.slug])
+
+    def clean(self):
+        if self.slug in reserved_page_slugs():
+            raise ValidationError({"slug": f"/{self.slug}/ belongs to the site itself, so a page there could never "
+                                           "be reached. Choose another address."})
 
     def fingerprint(self) -> str:
         return digest([self.title, self.slug, self.description, self.body])
@@ -324,6 +490,144 @@ class ShareCount(models.Model):
 
     def __str__(self):
         return f"{self.network} shares of {self.post_id} on {self.day}"
+
+
+class SlugRedirect(models.Model):
+    """An address a published post had before its slug changed: it answers 301 to the post's address
+    now, in one hop however many times the slug changed."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_addresses")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"/blog/{self.old_slug}/ → {self.post_id}"
+
+
+class Review(models.Model):
+    """A clinical review of an article by a qualified professional. Readers see the latest one."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
+    reviewer_name = models.CharField(max_length=120, help_text="As readers will see it, e.g. “Dr Asha Rao”.")
+    reviewer_credentials = models.CharField(
+        max_length=200, help_text="Qualification and registration, e.g. “M.Phil. Clinical Psychology, RCI-registered”.")
+    reviewed_on = models.DateField(help_text="The day the reviewer finished reviewing this version.")
+    next_review_due = models.DateField(help_text="When the article should be checked again (usually within a year).")
+    notes = models.TextField(blank=True, help_text="For editors only; never shown to readers.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    editable=False, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reviewer_name="") & ~Q(reviewer_credentials=""),
+                                   name="review_names_reviewer_and_credentials"),
+            models.CheckConstraint(condition=Q(next_review_due__gt=F("reviewed_on")),
+                                   name="next_review_after_review"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_name} on {self.reviewed_on}"
+
+    def clean(self):
+        if self.reviewed_on and self.reviewed_on > timezone.localdate():
+            raise ValidationError({"reviewed_on": "A review is recorded once it has happened, not before."})
+        if self.reviewed_on and self.next_review_due and self.next_review_due <= self.reviewed_on:
+            raise ValidationError({"next_review_due": "The next review comes after this one."})
+
+
+PREVIEW_SALT = "blog.preview-link"
+PREVIEW_MAX_DAYS = 30
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def from_token(self, token: str):
+        """The active link a token names, or None: forged, expired or revoked tokens are all None."""
+        try:
+            pk, nonce = signing.loads(token, salt=PREVIEW_SALT, max_age=datetime.timedelta(days=PREVIEW_MAX_DAYS))
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return self.active().select_related("post").filter(pk=pk, nonce=nonce).first()
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class PreviewLink(models.Model):
+    """A private, signed, expiring and revocable address at which someone without an account (a clinical
+    reviewer) can read a draft or scheduled post. Never listed anywhere, never indexed."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="preview_links")
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"preview of {self.post_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("blog:preview", args=[signing.dumps([self.pk, self.nonce], salt=PREVIEW_SALT)])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+def reserved_page_slugs() -> set[str]:
+    """First path segments the site's own URLs use, read from the URL configuration (so a new app's
+    prefix is reserved the day it is added), plus where static files and uploads are served."""
+    reserved = {settings.STATIC_URL.strip("/").split("/")[0], settings.MEDIA_URL.strip("/").split("/")[0]}
+    for pattern in get_resolver().url_patterns:
+        route = str(pattern.pattern).lstrip("^")
+        segment = re.match(r"[\w.-]*", route).group(0)
+        if segment:
+            reserved.add(segment)
+    return reserved - {""}
+
+
+def render_sources(text: str) -> str:
+    lines = [line.strip().removeprefix("- ").removeprefix("* ") for line in (text or "").splitlines()]
+    items = [line for line in lines if line]
+    return render_markdown("\n".join(f"1. {item}" for item in items)) if items else ""
+
+
+def image_in_use(name: str) -> bool:
+    url = default_storage.url(name)
+    return (Post.objects.filter(Q(hero_image=name) | Q(social_image=name) | Q(body__contains=url)).exists()
+            or Page.objects.filter(body__contains=url).exists())
+
+
+def delete_images_unless_used(names: set[str]) -> None:
+    """Uploads that no post or page shows any more go, with their renditions."""
+    for name in names:
+        if name and not image_in_use(name):
+            delete_with_renditions(name)
+
+
+@receiver(post_delete, sender=Post)
+def _forget_deleted_posts_images(sender, instance: Post, **kwargs) -> None:
+    names = {instance.hero_image.name, instance.social_image.name, *media_names(instance.body)} - {"", None}
+    card = instance.card_image.name
+    transaction.on_commit(lambda: (delete_images_unless_used(names), delete_card_unless_used(card)))
+
+
+@receiver(post_delete, sender=Page)
+def _forget_deleted_pages_images(sender, instance: Page, **kwargs) -> None:
+    names = media_names(instance.body)
+    transaction.on_commit(lambda: delete_images_unless_used(names))
 
 
 def delete_card_unless_used(name: str) -> None:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:slug>/upvote/", views.upvote, name="upvote"),
     path("<slug:slug>/upvote/state/", views.upvote_state, name="upvote_state"),
     path("<slug:slug>/share/<slug:network>/", views.share, name="share"),
+    path("preview/<str:token>/", views.preview, name="preview"),
 ]

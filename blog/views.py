@@ -2,12 +2,19 @@ import secrets
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blog.models import Page, Post, ShareCount, Tag, Vote
+from blog.models import Page, Post, PreviewLink, ShareCount, SlugRedirect, Tag, Vote
 from blog.sharing import LINK_NETWORKS, SCRIPT_NETWORKS, opened_from_this_site
 from blog.voters import remember_voter, voter_key, voter_of
 from idare.origin import same_origin_required
@@ -59,12 +66,51 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     posts = Post.objects.published().select_related("author").prefetch_related("tags")
     if just_voted:
         posts = posts.with_upvoted_by(voter_key(voter_of(request)))
-    post = get_object_or_404(posts, slug=slug)
-    related = Post.objects.related_to(post)
-    response = render(request, "blog/post_detail.html",
-                      {"post": post, "related": related, "just_voted": just_voted})
+    post = posts.filter(slug=slug).first()
+    if post is None:
+        return _redirect_from_old_address(slug)
+    response = render(request, "blog/post_detail.html", {**_article_context(post), "just_voted": just_voted})
     if just_voted:
         patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _redirect_from_old_address(slug: str) -> HttpResponse:
+    """A published article's earlier slug answers 301 to its address now; anything else is a 404."""
+    moved = SlugRedirect.objects.filter(old_slug=slug, post__in=Post.objects.published()).select_related("post")
+    old = moved.only("post__slug").first()
+    if old is None:
+        raise Http404("No such article.")
+    return HttpResponsePermanentRedirect(old.post.get_absolute_url())
+
+
+def _article_context(post: Post) -> dict:
+    return {"post": post, "related": Post.objects.related_to(post), "review": post.reviews.first()}
+
+
+@require_safe
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    """A private preview link: anyone holding a valid one can read the draft, without an account."""
+    link = PreviewLink.objects.from_token(token)
+    if link is None:
+        response = render_error_page(404, request, {"preview_link": True})
+        return _private(response)
+    if link.post.is_visible:  # published since the link was made: the real page is the one to read
+        return _private(HttpResponseRedirect(link.post.get_absolute_url()))
+    return preview_response(request, link.post, expires_at=link.expires_at)
+
+
+def preview_response(request: HttpRequest, post: Post, *, staff: bool = False, expires_at=None) -> HttpResponse:
+    """The article page as readers will see it, marked as a preview, kept out of search engines and caches."""
+    post = Post.objects.select_related("author").prefetch_related("tags").get(pk=post.pk)
+    context = {**_article_context(post), "preview": {"staff": staff, "expires_at": expires_at}}
+    return _private(render(request, "blog/post_preview.html", context))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key: it must not travel in a Referer
     return response
 
 

@@ -16,7 +16,8 @@ from idare.context_processors import site
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
                ".gif": "image/gif", ".avif": "image/avif"}
-CONTENT_HASHED_NAME = re.compile(r"^[0-9a-f]{16}\.[a-z]{3,4}$")
+# Uploads and their renditions (…-960w.webp) are named after their content: a new image, a new name.
+CONTENT_HASHED_NAME = re.compile(r"^[0-9a-f]{16}(-\d+w)?\.[a-z]{3,4}$")
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -59,8 +60,9 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Crawlers may read everything but the upvote and share endpoints, which only count clicks."""
-    lines = ["User-agent: *", "Disallow: /blog/*/upvote/", "Disallow: /blog/*/share/"]
+    """Crawlers may read everything but the upvote and share endpoints, which only count clicks, and
+    private previews (which also say noindex themselves)."""
+    lines = ["User-agent: *", "Disallow: /blog/*/upvote/", "Disallow: /blog/*/share/", "Disallow: /blog/preview/"]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response

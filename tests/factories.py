@@ -7,7 +7,7 @@ import itertools
 from django.utils import timezone
 from PIL import Image
 
-from blog.models import Author, Page, Post, Tag
+from blog.models import Author, Page, Post, Tag, tag_slug
 from engage.models import Programme, Session
 from idare.models import Snippet
 from support.models import Helpline
@@ -22,7 +22,7 @@ def make_author(**fields) -> Author:
 
 
 def make_tag(name: str) -> Tag:
-    return Tag.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})[0]
+    return Tag.objects.get_or_create(name=name, defaults={"slug": tag_slug(name)})[0]
 
 
 def make_post(*, tags=(), **fields) -> Post:
@@ -88,3 +88,51 @@ def make_session(programme: Programme | None = None, *, in_days: float = 7, **fi
     defaults = {"starts_at": starts_at, "ends_at": starts_at + datetime.timedelta(minutes=90),
                 "mode": Session.Mode.ONLINE, "place": "Video call", "capacity": 10}
     return Session.objects.create(programme=programme or make_programme(), **{**defaults, **fields})
+
+
+def make_staff(role: str | None = None, username: str | None = None):
+    """A staff account in one of the editorial roles the data migration made (Writer, Editor,
+    Clinical reviewer); None: a superuser."""
+    from django.contrib.auth.models import Group, User
+
+    n = next(_numbers)
+    user = User.objects.create_user(username or f"staff-{n}", f"staff-{n}@example.com", "a long staff password",
+                                    is_staff=True, is_superuser=role is None)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def stored_image(folder: str = "posts", size=(2000, 1000), color=(90, 140, 160), fmt: str = "JPEG") -> str:
+    """An image stored as an upload would be: validated, re-encoded, named by its content."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from blog.images import reencode_image, store_image
+
+    extension = {"JPEG": "jpg", "PNG": "png"}[fmt]
+    upload = SimpleUploadedFile(f"picture.{extension}", image_bytes(fmt, size=size, color=color))
+    return store_image(reencode_image(upload), folder)
+
+
+def post_form(post: Post | None = None, **overrides) -> dict:
+    """The admin's post form as a browser would send it: a post's current values, or a new draft's."""
+    local = timezone.localtime(post.published_at) if post and post.published_at else None
+    data = {
+        "title": post.title if post else "A new article", "slug": post.slug if post else "a-new-article",
+        "subtitle": post.subtitle if post else "", "author": post.author_id if post else make_author().pk,
+        "excerpt": post.excerpt if post else "What the new article is about.",
+        "body": post.body if post else "## A section\n\nSome careful words.",
+        "hero_alt": post.hero_alt if post else "", "hero_credit": post.hero_credit if post else "",
+        "social_image_alt": post.social_image_alt if post else "", "content_note": post.content_note if post else "",
+        "cta_topic": post.cta_topic if post else "", "sources": post.sources if post else "",
+        "status": post.status if post else "draft",
+        "published_at_0": local.strftime("%Y-%m-%d") if local else "",
+        "published_at_1": local.strftime("%H:%M:%S") if local else "",
+        "tags": [tag.pk for tag in post.tags.all()] if post else [],
+    }
+    for flag in ("hero_decorative", "sensitive", "checked_no_method_detail", "checked_no_sensational_headline",
+                 "checked_help_resources", "featured"):
+        if post is not None and getattr(post, flag):
+            data[flag] = "on"
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

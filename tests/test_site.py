@@ -9,7 +9,8 @@ from django.test import Client
 from idare.views import render_error_page, server_error
 
 READING_PAGES = ["/", "/blog/", "/blog/building-trust-through-trust-issues/", "/blog/tag/trust/", "/help/",
-                 "/about/", "/contact/", "/privacy/", "/terms/", "/accessibility/", "/support/", "/engage/"]
+                 "/about/", "/contact/", "/privacy/", "/terms/", "/accessibility/", "/editorial-policy/", "/support/",
+                 "/engage/"]
 FOOTER_LINKS = ["/about/", "/contact/", "/privacy/", "/terms/", "/accessibility/", "/help/"]
 
 

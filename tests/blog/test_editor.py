@@ -45,6 +45,8 @@ def test_upload_re_encodes_strips_metadata_and_names_by_content(staff_client, se
         assert image.format == "JPEG" and not image.getexif()
     served = staff_client.get(url)
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    stem = url.rsplit("/", 1)[1].split(".")[0]
+    assert (settings.MEDIA_ROOT / f"renditions/{stem}-64w.webp").is_file()  # made by the upload itself
 
 
 @pytest.mark.parametrize(

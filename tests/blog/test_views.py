@@ -55,7 +55,11 @@ class TestWithTheRealContent:
         assert re.search(r"<blockquote>\s*<p>.When you came home late without letting me know", html)
         assert '<time datetime="2024-06-04T00:00:00+05:30">' in html
         assert re.search(r"\d+ min read", text)
-        assert re.search(r'<img src="/media/posts/[0-9a-f]{16}\.jpg" alt="[^"]+" width="1600" height="900"', html)
+        hero = html[html.index('class="post__hero'):html.index("</figure>")]
+        assert re.search(r'<source type="image/webp" srcset="/media/renditions/[0-9a-f]{16}-480w\.webp 480w, ', hero)
+        assert re.search(r'<img src="/media/renditions/[0-9a-f]{16}-1600w\.jpg" srcset="[^"]+960w[^"]+" sizes="[^"]+" '
+                         r'alt="[^"]+" width="1600" height="900" fetchpriority="high">', hero)
+        assert 'loading="lazy"' not in hero
 
     def test_closing_call_to_action_and_engagement_line_follow_the_body_once(self, client):
         html = client.get(SEED).content.decode()

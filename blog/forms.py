@@ -1,0 +1,108 @@
+"""The admin's article form: who may publish, the safe-messaging checklist, and images that every
+reader can perceive."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from blog.images import fit_card, reencode_image, store_image
+from blog.models import SAFE_MESSAGING_CHECKLIST, Post
+from blog.renditions import DECORATIVE
+from idare.markdown import render_markdown
+
+UPLOAD_ALT_PLACEHOLDER = "Describe this image for people who cannot see it"
+# Publishing decisions: only someone with blog.publish_post (the Editor role) takes them.
+PUBLISHING_FIELDS = ["status", "published_at", "featured", *SAFE_MESSAGING_CHECKLIST]
+# What the safe-messaging check reads: changing any of these after the check calls for a new one.
+CHECKED_FIELDS = ["title", "subtitle", "body", "content_note", "hero_image", "hero_alt"]
+IMG_ALT = re.compile(r'<img\b[^>]*\salt="([^"]*)"')
+IMG = re.compile(r"<img\b")
+META_DESCRIPTION_TARGET = 155
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("blog.publish_post")
+
+
+class PostAdminForm(forms.ModelForm):
+    # Set for each request by PostAdmin.get_form.
+    user = None
+
+    class Meta:
+        model = Post
+        fields = ["title", "slug", "subtitle", "author", "excerpt", "body", "hero_image", "hero_alt",
+                  "hero_decorative", "hero_credit", "social_image", "social_image_alt", "sensitive", "content_note",
+                  *SAFE_MESSAGING_CHECKLIST, "cta_topic", "sources", "tags", "status", "published_at", "featured"]
+        widgets = {
+            # data-count: static/js/admin-count.js shows a live count; without JavaScript the help text says it.
+            "excerpt": forms.Textarea(attrs={"rows": 3, "data-count": META_DESCRIPTION_TARGET}),
+            "sources": forms.Textarea(attrs={"rows": 4}),
+            # Checkboxes, not the admin's two-list filter widget, whose icons carry ARIA that axe-core refuses.
+            "tags": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_publish = self.user is not None and can_publish(self.user)
+        if "published_at" in self.fields:  # the admin's date and time boxes have no labels of their own
+            date, clock = self.fields["published_at"].widget.widgets
+            date.attrs["aria-label"], clock.attrs["aria-label"] = "Publication date", "Publication time of day"
+        if not self.may_publish:
+            for name in PUBLISHING_FIELDS:
+                if name in self.fields:
+                    # A disabled field keeps its stored value whatever a crafted POST says.
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = (self.fields[name].help_text + " Only an editor can change this."
+                                                   ).strip()
+
+    def clean_hero_image(self):
+        return self._clean_upload("hero_image", reencode_image)
+
+    def clean_social_image(self):
+        return self._clean_upload("social_image", fit_card)
+
+    def _clean_upload(self, name: str, clean):
+        image = self.cleaned_data.get(name)
+        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
+            try:
+                return clean(image)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from exc
+        return image
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        html = render_markdown(body)
+        alts = IMG_ALT.findall(html)
+        if len(alts) < len(IMG.findall(html)) or any(not alt.strip() or alt == UPLOAD_ALT_PLACEHOLDER for alt in alts):
+            raise ValidationError(
+                "Every image needs alt text: write what it shows between the brackets, ![like this](…). If an "
+                f"image adds nothing a reader would miss, write ![{DECORATIVE}](…) and screen readers skip it."
+            )
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("hero_image") and not cleaned.get("hero_credit"):
+            self.add_error("hero_credit", "Say who made the image: it is shown as “Image credit: …”.")
+        if cleaned.get("social_image") and not cleaned.get("social_image_alt"):
+            self.add_error("social_image_alt", "Describe your link-preview image for people who cannot see it.")
+        return cleaned
+
+    def save(self, commit=True):
+        for field, folder in (("hero_image", "posts"), ("social_image", "social")):
+            image = self.cleaned_data.get(field)
+            if image and not isinstance(image, FieldFile):  # a new, cleaned upload: stored under its content hash
+                setattr(self.instance, field, store_image(image, folder))
+        post = self.instance
+        if self.may_publish and set(self.changed_data) & set(SAFE_MESSAGING_CHECKLIST):
+            post.safe_messaging_checked_by = self.user if post.safe_messaging_checked else None
+            post.safe_messaging_checked_at = timezone.now() if post.safe_messaging_checked else None
+        elif not self.may_publish and post.sensitive and set(self.changed_data) & set(CHECKED_FIELDS):
+            for name in SAFE_MESSAGING_CHECKLIST:  # the check no longer covers what is written
+                setattr(post, name, False)
+            post.safe_messaging_checked_by = post.safe_messaging_checked_at = None
+        return super().save(commit)
