@@ -29,3 +29,13 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.hits} hits"
+
+
+class ContentVersion(models.Model):
+    """One number that every change readers can see moves on: kept pages made under an older
+    number are out of date (idare/pagecache.py)."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"content version {self.version}"

@@ -5,3 +5,9 @@ class SupportConfig(AppConfig):
     name = "support"
     verbose_name = "Support and crisis help"
     content_steps = "support.importer.content_steps"
+
+    def ready(self):
+        from idare.pagecache import changes_to
+        from support.models import Helpline
+
+        changes_to(Helpline)
