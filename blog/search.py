@@ -90,8 +90,12 @@ def _plain(posts: QuerySet, query: str, limit: int) -> Results:
         condition &= (Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(excerpt__icontains=word)
                       | Q(body_text__icontains=word))
     found = list(posts.filter(condition).order_by("-published_at")[: limit * 5])
-    found.sort(key=lambda post: -sum(word.lower() in post.title.lower() for word in words))
-    found = found[:limit]
+
+    def weight(post) -> int:  # as on PostgreSQL: the title counts most, then the subtitle, then the body
+        return sum(4 * (w in post.title.lower()) + 2 * (w in post.subtitle.lower()) + (w in post.body_text.lower())
+                   for w in (word.lower() for word in words))
+
+    found = sorted(found, key=weight, reverse=True)[:limit]
     for post in found:
         post.snippet = _plain_snippet(post.body_text, words) or escape(post.excerpt)
     return Results(query, found, False)
