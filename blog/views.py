@@ -91,6 +91,17 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _reading_page(response, page.object_list)
 
 
+def feed(feed_view):
+    """A feed as a reading page: kept by shared caches until content changes or the next article
+    is due."""
+
+    @require_safe
+    def view(request: HttpRequest) -> HttpResponse:
+        return shared_cache(feed_view(request), expires_at=Post.objects.next_publication())
+
+    return view
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """The same answer for everyone, but kept out of caches: what people search for on a

@@ -119,7 +119,7 @@ def test_every_page_has_a_search_box_in_its_header(client):
     post = make_post()
     for path in ("/", "/blog/", post.get_absolute_url(), "/help/"):
         header = client.get(path).content.decode().split("</header>")[0]
-        assert re.search(r'<form class="site-search" role="search" action="/search/" method="get">', header), path
+        assert re.search(r'<form class="site-search" role="search" aria-label="Site" action="/search/" method="get">', header), path
         assert 'for="site-search-q"' in header, path
 
 
@@ -267,3 +267,33 @@ def test_headings_start_at_one_and_never_skip_a_level(client, path):
     assert levels and levels[0] == 1 and levels.count(1) == 1, (path, levels)
     for before, after in zip(levels, levels[1:], strict=False):
         assert after <= before + 1, (path, levels)
+
+
+# --- what shared caches may keep ------------------------------------------------------------------
+
+@pytest.mark.usefixtures("content")
+@pytest.mark.parametrize("path", ["/", "/blog/", "/blog/building-trust-through-trust-issues/", "/blog/tag/trust/",
+                                  "/blog/author/idare-team/", "/help/", "/support/", "/engage/", "/about/",
+                                  "/blog/feed/", "/sitemap.xml"])
+def test_reading_pages_are_public_short_lived_and_answer_conditional_requests(client, path):
+    response = client.get(path)
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and re.search(r"s-maxage=(\d+)", cache_control), (path, cache_control)
+    assert int(re.search(r"s-maxage=(\d+)", cache_control).group(1)) <= 300
+    assert not response.cookies and "Cookie" not in response.get("Vary", "")
+    assert response.has_header("ETag") and (response.has_header("Last-Modified") or path in (
+        "/help/", "/support/", "/engage/", "/sitemap.xml"))
+    assert client.get(path, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+@pytest.mark.usefixtures("content")
+def test_pages_and_assets_stay_within_their_weight_budgets(client, settings):
+    import gzip
+
+    article = client.get("/blog/building-trust-through-trust-issues/").content
+    assert len(gzip.compress(article)) <= 15 * 1024
+    static = settings.BASE_DIR / "static"
+    css = b"".join(path.read_bytes() for path in sorted((static / "css").glob("*.css")))
+    js = b"".join(path.read_bytes() for path in sorted((static / "js").glob("*.js")))
+    assert len(gzip.compress(css)) <= 15 * 1024, len(gzip.compress(css))
+    assert len(gzip.compress(js)) <= 5 * 1024, len(gzip.compress(js))
