@@ -119,7 +119,7 @@ def test_every_page_has_a_search_box_in_its_header(client):
     post = make_post()
     for path in ("/", "/blog/", post.get_absolute_url(), "/help/"):
         header = client.get(path).content.decode().split("</header>")[0]
-        assert re.search(r'<form class="site-search" role="search" aria-label="Site" action="/search/" method="get">', header), path
+        assert '<form class="site-search" role="search" aria-label="Site" action="/search/" method="get">' in header
         assert 'for="site-search-q"' in header, path
 
 
@@ -215,7 +215,8 @@ def test_listing_pages_declare_their_own_canonical_address(client, settings):
     settings.SITE_URL = "https://idare.example"
     for _ in range(11):
         make_post()
-    assert '<link rel="canonical" href="https://idare.example/blog/?page=2">' in client.get("/blog/?page=2").content.decode()
+    second_page = client.get("/blog/?page=2").content.decode()
+    assert '<link rel="canonical" href="https://idare.example/blog/?page=2">' in second_page
     assert '<link rel="canonical" href="https://idare.example/blog/">' in client.get("/blog/?utm=x").content.decode()
 
 

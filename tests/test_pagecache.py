@@ -33,7 +33,6 @@ def fresh_caches(settings):
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
-    caches["default"].clear()
 
 
 @pytest.fixture
@@ -207,3 +206,35 @@ def test_turning_the_cache_off_renders_every_time(site, settings):
     post = make_post()
     call(site, post.get_absolute_url())
     assert not site.entries
+
+
+def redis_settings(url: str) -> dict:
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+
+
+def test_with_redis_a_page_one_server_rendered_serves_the_others(settings, django_assert_num_queries):
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI has one)")
+    settings.CACHES = redis_settings("redis://127.0.0.1:6379/15")
+    caches["default"].clear()
+    post = make_post(title="Rendered once")
+    call(PageCacheHandler(), post.get_absolute_url())
+    settings.IDARE_PAGE_CACHE_CHECK = 60
+    other_server = PageCacheHandler()
+    with django_assert_num_queries(1), renders_nothing() as rendered:  # its first look at the version
+        assert b"Rendered once" in call(other_server, post.get_absolute_url())[2]
+    assert rendered == []
+    caches["default"].clear()
+
+
+def test_with_redis_unreachable_pages_still_render(settings, site):
+    settings.CACHES = redis_settings("redis://127.0.0.1:1/0")
+    post = make_post(title="Still here")
+    for _ in range(2):
+        status, _, body = call(site, post.get_absolute_url())
+        assert status == 200 and b"Still here" in body
