@@ -17,6 +17,8 @@ setup: $(BIN)/.installed
 
 # Local development: DEBUG on, SQLite unless DATABASE_URL says otherwise.
 run: export DJANGO_DEBUG := 1
+# Outgoing mail (registration confirmations) is kept as files in var/mail, never sent or logged.
+run: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_content
@@ -36,6 +38,7 @@ serve: export DJANGO_SECURE_SSL_REDIRECT := 0
 serve: export DJANGO_SECURE_HSTS_SECONDS := 0
 serve: export DJANGO_SECURE_COOKIES := 0
 serve: export DJANGO_SERVE_MEDIA := 1
+serve: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: setup .secret_key .encryption_key
@@ -67,4 +70,4 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles media db.sqlite3 .secret_key .encryption_key
+	rm -rf $(VENV) staticfiles media var db.sqlite3 .secret_key .encryption_key

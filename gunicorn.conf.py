@@ -12,3 +12,21 @@ accesslog = "-"
 # size and time only.
 access_log_format = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
+
+
+def on_starting(server):
+    """Before any worker starts: write this server's copy of what must not depend on the database
+    (the crisis helplines for /help/ and the 503 page). A database that does not answer now leaves
+    the last copy in place; the site still starts."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idare.settings")
+    django.setup()
+    from django.db import connections
+
+    from idare.snapshots import refresh_all
+
+    failed = refresh_all()
+    if failed:
+        server.log.warning("snapshots kept from before (the database did not answer): %s", ", ".join(failed))
+    connections.close_all()  # the workers fork from here: none may inherit a connection

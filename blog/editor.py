@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.views.decorators.http import require_POST
 
 from blog.images import reencode_image, store_image
-from blog.markdown import render_markdown
+from idare.markdown import render_markdown
 
 MAX_PREVIEW_CHARS = 200_000
 

@@ -1,11 +1,151 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
 
+from engage.calendar import calendar_file
+from engage.emails import send_after_commit
+from engage.forms import RegistrationForm
+from engage.models import Programme, Registration, RegistrationRefused, Session
+from engage.tokens import reference_from, registration_url, token_for
 from idare.caching import public_page
+from idare.ratelimit import over_limit, parse_rate
+from idare.views import render_error_page
+
+COMING_UP = 12
 
 
 @require_safe
 @public_page()
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "engage/index.html")
+    programmes = Programme.objects.listed().annotate(
+        upcoming=Count("sessions", filter=Q(sessions__starts_at__gt=timezone.now()))
+    ).order_by("title")
+    sessions = Session.objects.upcoming().select_related("programme")[:COMING_UP]
+    return render(request, "engage/index.html", {"programmes": programmes, "sessions": sessions})
+
+
+@require_safe
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(
+        Programme.objects.listed().prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.upcoming(), to_attr="upcoming_sessions")
+        ),
+        slug=slug,
+    )
+    return render(request, "engage/programme_detail.html", {"programme": programme})
+
+
+@sensitive_post_parameters("name", "email")
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+    """The registration form (GET) and a registration (POST → 303 → the confirmation page)."""
+    session = get_object_or_404(Session.objects.upcoming().select_related("programme"),
+                                pk=session_id, programme__slug=slug)
+    form = RegistrationForm()
+    status = 200
+    if request.method == "POST":
+        retry_after = over_limit(request, "registration", parse_rate(settings.IDARE_REGISTRATION_RATE))
+        if retry_after is not None:
+            response = render_error_page(429, request)
+            response["Retry-After"] = str(retry_after)
+            return _private(response)
+        form = RegistrationForm(request.POST)
+        if session.refusal():
+            status = 409
+        elif form.is_from_a_bot():
+            # Nothing is stored; a person whose browser filled the hidden field is told what to do.
+            return _private(render(request, "engage/form_refused.html", {"session": session}, status=400))
+        elif form.is_valid():
+            try:
+                registration = Registration.objects.register(
+                    session.pk, name=form.cleaned_data["name"], email=form.cleaned_data["email"]
+                )
+            except RegistrationRefused:
+                status = 409  # closed a moment ago: the page below says why
+            else:
+                send_after_commit(registration, "confirmation")
+                return _private(HttpResponseRedirect(registration_url(registration), status=303))
+        else:
+            status = 400
+    response = render(request, "engage/register.html",
+                      {"session": session, "programme": session.programme, "form": form, "refusal": session.refusal(),
+                       "retention_days": settings.IDARE_REGISTRATION_RETENTION_DAYS},
+                      status=status)
+    return _private(response)
+
+
+@require_safe
+def registration(request: HttpRequest) -> HttpResponse:
+    found = _registration_from(request)
+    if isinstance(found, HttpResponse):
+        return found
+    return _private(render(request, "engage/registration.html", {
+        "registration": found, "session": found.session, "programme": found.session.programme,
+        "token": token_for(found.reference),
+    }))
+
+
+@require_safe
+def calendar(request: HttpRequest) -> HttpResponse:
+    found = _registration_from(request)
+    if isinstance(found, HttpResponse):
+        return found
+    if not found.is_confirmed:
+        return _gone(request, "You are on the waiting list, so there is no calendar entry yet: it comes with a place.",
+                     status=409)
+    response = HttpResponse(calendar_file(found), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="idare-session.ics"'
+    return _private(response)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation (mail programs open links by themselves: a GET changes nothing);
+    POST deletes the registration and gives its place to the waiting list."""
+    source = request.POST if request.method == "POST" else request.GET
+    found = _registration_from(request, source.get("token", ""))
+    if isinstance(found, HttpResponse):
+        return found
+    if request.method == "POST":
+        for promoted in found.cancel():
+            send_after_commit(promoted, "promotion")
+        return _private(HttpResponseRedirect(reverse("engage:cancelled"), status=303))
+    return _private(render(request, "engage/cancel.html", {
+        "registration": found, "session": found.session, "programme": found.session.programme,
+        "token": token_for(found.reference),
+    }))
+
+
+@require_safe
+def cancelled(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "engage/cancelled.html"))
+
+
+def _registration_from(request: HttpRequest, token: str | None = None) -> Registration | HttpResponse:
+    token = request.GET.get("token", "") if token is None else token
+    reference = reference_from(token)
+    if reference is None:
+        return _private(render(request, "engage/link_invalid.html", status=400))
+    found = Registration.objects.select_related("session__programme").filter(reference=reference).first()
+    if found is None:
+        return _gone(request, "This registration no longer exists: it was cancelled, or deleted some time after "
+                              "the session, as the privacy notice explains.")
+    return found
+
+
+def _gone(request: HttpRequest, message: str, status: int = 404) -> HttpResponse:
+    return _private(render(request, "engage/registration_gone.html", {"message": message}, status=status))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A person's own registration pages: kept out of every cache and every search engine."""
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+

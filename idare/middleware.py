@@ -1,8 +1,11 @@
+import logging
+
 from django.db import InterfaceError, OperationalError
 
 from idare.views import render_error_page
 
 RETRY_AFTER_SECONDS = 30
+logger = logging.getLogger("idare.database")
 
 
 class FriendlyErrorPagesMiddleware:
@@ -24,7 +27,18 @@ class FriendlyErrorPagesMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):
+            # The kind of failure and the page's path, never the query, its parameters or the visitor.
+            logger.error("database unavailable during %s %s: %s", request.method, request.path,
+                         describe_database_error(exception))
             page = render_error_page(503)
             page["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return page
         return None
+
+
+def describe_database_error(exception: Exception) -> str:
+    """The driver's error class and SQLSTATE, e.g. "QueryCanceled (57014)". The message is left
+    out: PostgreSQL's can quote the values of a row."""
+    cause = exception.__cause__ or exception
+    sqlstate = getattr(cause, "sqlstate", None)
+    return f"{cause.__class__.__name__}" + (f" ({sqlstate})" if sqlstate else "")

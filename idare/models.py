@@ -1,4 +1,9 @@
+import hashlib
+
 from django.db import models
+from markdownx.models import MarkdownxField
+
+from idare.markdown import render_markdown
 
 
 class DailySalt(models.Model):
@@ -39,3 +44,33 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"content version {self.version}"
+
+
+class Snippet(models.Model):
+    """A short piece of site-wide copy that editors change in the admin, such as the call to action
+    closing every article. Templates name it by its slug; readers see its sanitized HTML."""
+
+    slug = models.SlugField(max_length=60, unique=True,
+                            help_text="The name templates use to show it. Changing it hides the snippet.")
+    description = models.CharField(max_length=200, help_text="Where it appears, for editors.")
+    body = MarkdownxField(
+        help_text="Markdown. In the article call to action, write {topic} where an article's own topic goes: it "
+                  "becomes e.g. “trust issues, ” (with its comma and space), or nothing when the article has none."
+    )
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [models.CheckConstraint(condition=~models.Q(slug=""), name="snippet_has_slug")]
+
+    def __str__(self):
+        return self.description or self.slug
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256("\x1f".join([self.slug, self.description, self.body]).encode()).hexdigest()

@@ -2,6 +2,7 @@
 environment variable, and production fails fast when one it needs is missing."""
 
 import os
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -104,6 +105,36 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+def env_seconds(name: str, default: str) -> float:
+    value = os.environ.get(name, default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds (0 for no limit), not {value!r}")
+    return seconds
+
+
+# A database that is down or hanging must give readers the calm 503 page within seconds, not hold a
+# worker until gunicorn kills it. Management commands (migrate, import_content, purges) may
+# legitimately run long statements, so they get their own, longer limit; the web gets a short one.
+RUNNING_MANAGEMENT_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+DATABASE_CONNECT_TIMEOUT = env_seconds("DATABASE_CONNECT_TIMEOUT", "2")
+_web_statement_timeout = env_seconds("DATABASE_STATEMENT_TIMEOUT", "5")
+_command_statement_timeout = env_seconds("DATABASE_COMMAND_STATEMENT_TIMEOUT", "600")
+DATABASE_STATEMENT_TIMEOUT = _command_statement_timeout if RUNNING_MANAGEMENT_COMMAND else _web_statement_timeout
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASE_CONNECT_TIMEOUT:
+        # libpq counts whole seconds and treats anything under 2 as 2.
+        _options.setdefault("connect_timeout", max(2, round(DATABASE_CONNECT_TIMEOUT)))
+    if DATABASE_STATEMENT_TIMEOUT:
+        milliseconds = round(DATABASE_STATEMENT_TIMEOUT * 1000)
+        _options["options"] = f"{_options.get('options', '')} -c statement_timeout={milliseconds}".strip()
+        # A server that vanished from the network (no reset, no answer) is given up on as quickly.
+        _options.setdefault("tcp_user_timeout", milliseconds)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins: two votes at once then wait their turn
     # instead of one failing with "database is locked" when it tries to upgrade a read lock.
@@ -155,6 +186,24 @@ STORAGES = {
 # or object storage serves MEDIA_URL under the site's own origin instead.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
+# What the site keeps outside the database (idare/snapshots.py): the crisis helplines must show
+# on /help/ and the 503 page while the database is down. Each server keeps its own copy in a file,
+# written at start-up and on every change; with REDIS_URL set, the servers also share the newest
+# copy through the cache.
+IDARE_STATE_DIR = Path(os.environ.get("IDARE_STATE_DIR", BASE_DIR / "var"))
+IDARE_SNAPSHOT_DIR = Path(os.environ.get("IDARE_SNAPSHOT_DIR", IDARE_STATE_DIR / "snapshots"))
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "idare",
+            # A cache that stops answering must not hold a page any longer than the database may.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
 # Uploads: editors upload photographs, nobody uploads anything bigger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -204,7 +253,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Markdown: one rendering function for saving, importing and the admin preview.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "blog.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "idare.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
 MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
 MARKDOWNX_MEDIA_PATH = "body/"
@@ -223,6 +272,22 @@ def env_rate(name: str, default: str) -> str:
 
 
 IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
+IDARE_REGISTRATION_RATE = env_rate("IDARE_REGISTRATION_RATE", "10/hour")
+
+# Engage registrations are deleted this many days after their session ends (manage.py purge_registrations).
+IDARE_REGISTRATION_RETENTION_DAYS = int(os.environ.get("IDARE_REGISTRATION_RETENTION_DAYS", "30"))
+
+# Outgoing e-mail (confirmations to the person who registered). SMTP from the environment in
+# production; `make run` and `make serve` keep each message as a file under var/mail instead.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH", IDARE_STATE_DIR / "mail"))
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "iDare <no-reply@idare.invalid>")
 
 # Keys that encrypt what people send us (idare/crypto.py): comma-separated Fernet keys, newest first.
 # Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'

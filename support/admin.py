@@ -26,7 +26,13 @@ class HelplineAdmin(admin.ModelAdmin):
     ordering = ["urgency", "name"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "lead", "numbers", "urgency", "active"]}),
-        ("What readers see", {"fields": ["audience", "hours", "cost", "languages", "channels"]}),
+        ("What readers see", {
+            "fields": ["audience", "hours", "cost", "languages", "channels"],
+            "description": "Hours: write “24x7” only for a line that answers day and night; /help/ and the home "
+                           "page then say so. Cost: write exactly “Free” only when the call itself costs nothing "
+                           "(toll-free, or a short code such as 14416). For an ordinary mobile number write e.g. "
+                           "“Free counselling; an ordinary mobile number, so usual call charges apply”.",
+        }),
         ("Verification", {"fields": ["last_verified_on", "verified_by", "source", "editor_note"]}),
     ]
 

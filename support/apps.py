@@ -8,6 +8,8 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from idare.pagecache import changes_to
+        from support import snapshot
         from support.models import Helpline
 
+        snapshot.connect()
         changes_to(Helpline)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from idare import snapshots
 from idare.content import ContentError, Report, check_keys, records, sync, text_field, validate
+from support import snapshot
 from support.models import Helpline
 
 HELPLINE_KEYS = {
@@ -36,3 +38,5 @@ def _import_helplines(path: Path, content_dir: Path, report: Report, *, force: b
         helpline.slug = helpline.slug or slugify(helpline.name)
         validate(helpline)
         sync("helpline", Helpline, helpline, sorted(HELPLINE_KEYS - {"slug"}), report, force=force)
+    # Also when nothing changed: a fresh server gets its copy for /help/ and the 503 page.
+    snapshots.refresh_on_commit(snapshot.NAME)

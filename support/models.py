@@ -9,6 +9,9 @@ from django.utils import timezone
 
 REVERIFY_AFTER_DAYS = 90
 PHONE_NUMBER = re.compile(r"^\+?[0-9][0-9 ()-]{1,24}$")
+# Editors write "24x7" (or 24/7) for a line that answers day and night, and a cost of exactly "Free"
+# only when the call itself costs nothing (a toll-free number or a short code such as 14416).
+ROUND_THE_CLOCK = re.compile(r"^\s*24\s*(x|×|/)\s*7\b", re.IGNORECASE)
 
 
 class HelplineQuerySet(models.QuerySet):
@@ -78,6 +81,14 @@ class Helpline(models.Model):
     def dial_links(self) -> list[tuple[str, str]]:
         """(what readers see, the tel: URI their phone dials)."""
         return [(number, "tel:" + re.sub(r"[^0-9+]", "", number)) for number in self.number_list]
+
+    @property
+    def round_the_clock(self) -> bool:
+        return bool(ROUND_THE_CLOCK.match(self.hours))
+
+    @property
+    def free_to_call(self) -> bool:
+        return self.cost.strip().lower() == "free"
 
     def needs_verification(self, today=None) -> bool:
         today = today or timezone.localdate()

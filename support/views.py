@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from idare.caching import public_page
-from support.models import Helpline
+from support.snapshot import active_helplines, summarize
 
 
 @require_safe
@@ -15,4 +15,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_page()
 def help_now(request: HttpRequest) -> HttpResponse:
-    return render(request, "support/help.html", {"helplines": Helpline.objects.active()})
+    """Never depends on the database: the helplines come from the snapshot every helpline edit and
+    every server start rebuilds, so this page answers with every active number during an outage."""
+    helplines = active_helplines()
+    return render(request, "support/help.html", {"helplines": helplines, "summary": summarize(helplines)})

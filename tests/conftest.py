@@ -1,8 +1,10 @@
+import contextlib
 import io
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 
 
 def pytest_configure(config):
@@ -25,6 +27,18 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def snapshot_dir(settings, tmp_path):
+    """Each test starts with no snapshot (idare/snapshots.py): its own folder and an empty cache."""
+    from django.core.cache import cache
+
+    settings.IDARE_SNAPSHOT_DIR = tmp_path / "snapshots"
+    cache.clear()
+    yield settings.IDARE_SNAPSHOT_DIR
+    with contextlib.suppress(Exception):  # a test may have pointed the cache at a server that is down
+        cache.clear()
+
+
 @pytest.fixture
 def content(db):
     """The real initial content from content/, imported as `make run` imports it."""
@@ -38,3 +52,28 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@contextlib.contextmanager
+def unreachable_database():
+    """The default connection points at a database that is not there (a missing file, a closed
+    port), as when the database server goes away under a running site."""
+    working = connections["default"]
+    settings_dict = {**working.settings_dict}
+    if working.vendor == "sqlite":
+        settings_dict["NAME"] = "/nonexistent-dir/idare.sqlite3"
+    else:
+        settings_dict.update(HOST="127.0.0.1", PORT="1")
+    broken = working.__class__(settings_dict, alias="default")
+    connections["default"] = broken
+    try:
+        yield
+    finally:
+        broken.close()
+        connections["default"] = working
+
+
+@pytest.fixture
+def database_gone(db):
+    with unreachable_database():
+        yield

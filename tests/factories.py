@@ -8,6 +8,8 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Author, Page, Post, Tag
+from engage.models import Programme, Session
+from idare.models import Snippet
 from support.models import Helpline
 
 _numbers = itertools.count(1)
@@ -65,3 +67,24 @@ def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 120, 90), exif: by
     else:
         image.save(out, fmt)
     return out.getvalue()
+
+
+def make_snippet(**fields) -> Snippet:
+    defaults = {"slug": "article-call-to-action", "description": "After every article",
+                "body": "Struggling with {topic}something? Try [Support](/support/) and [Engage](/engage/)."}
+    return Snippet.objects.create(**{**defaults, **fields})
+
+
+def make_programme(**fields) -> Programme:
+    n = next(_numbers)
+    defaults = {"title": f"Programme {n}", "slug": f"programme-{n}", "kind": Programme.Kind.WORKSHOP,
+                "summary": f"What programme {n} is.", "description": f"## About\n\nProgramme {n}.",
+                "audience": "Adults"}
+    return Programme.objects.create(**{**defaults, **fields})
+
+
+def make_session(programme: Programme | None = None, *, in_days: float = 7, **fields) -> Session:
+    starts_at = timezone.now() + datetime.timedelta(days=in_days)
+    defaults = {"starts_at": starts_at, "ends_at": starts_at + datetime.timedelta(minutes=90),
+                "mode": Session.Mode.ONLINE, "place": "Video call", "capacity": 10}
+    return Session.objects.create(programme=programme or make_programme(), **{**defaults, **fields})

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from idare.pagecache import PageCacheHandler
+from idare.snapshots import refresh_all
 from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ def fresh_caches(settings):
     settings.IDARE_PAGE_CACHE = True
     settings.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on every request unless a test says so
     caches["default"].clear()
+    refresh_all()  # as gunicorn does at start-up: pages then find the snapshots they show
     # As Django's test client does: a request finishing must not close the test's transaction.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)

@@ -4,7 +4,6 @@ readers, error pages in the site's design, health probes and a hardened media vi
 import re
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from idare.views import render_error_page, server_error
@@ -75,23 +74,6 @@ def test_health_probes(reader, db):
     ready = reader.get("/readyz")
     assert ready.status_code == 200 and ready.content == b"ok\n"
     assert "no-cache" in ready["Cache-Control"]
-
-
-@pytest.fixture
-def database_gone(db):
-    """The default connection points at a database that is not there (a missing file, a closed
-    port), as when the database server goes away under a running site."""
-    working = connections["default"]
-    settings_dict = {**working.settings_dict}
-    if working.vendor == "sqlite":
-        settings_dict["NAME"] = "/nonexistent-dir/idare.sqlite3"
-    else:
-        settings_dict.update(HOST="127.0.0.1", PORT="1")
-    broken = working.__class__(settings_dict, alias="default")
-    connections["default"] = broken
-    yield
-    broken.close()
-    connections["default"] = working
 
 
 @pytest.mark.usefixtures("database_gone")

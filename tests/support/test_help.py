@@ -16,7 +16,8 @@ def test_help_page_lists_the_imported_helplines_emergency_first(client):
     tel = re.findall(r'href="(tel:[^"]+)"', html)
     assert tel[0] == "tel:112"
     assert "tel:14416" in tel and "tel:1-800-891-4416".replace("-", "") in tel and "tel:1098" in tel
-    positions = [html.index(name) for name in ("Emergency (ERSS)", "Tele-MANAS", "Childline", "iCall")]
+    listing = html[html.index('class="helplines"'):]
+    positions = [listing.index(name) for name in ("Emergency (ERSS)", "Tele-MANAS", "Childline", "iCall")]
     assert positions == sorted(positions)
     assert "If you or someone else is in immediate danger" in html
     assert "Mon-Sat, daytime; check current hours" in html
@@ -67,3 +68,51 @@ def test_admin_flags_records_not_verified_in_ninety_days(staff_client):
     assert "1 helpline(s) not verified in the last 90 days" in html
     filtered = staff_client.get("/admin/support/helpline/?verification=stale").content.decode()
     assert "Stale line" in filtered and "Fresh line" not in filtered
+
+
+def fold(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.usefixtures("content")
+def test_help_says_which_lines_are_open_day_and_night_and_which_cost_a_call(client):
+    text = fold(client.get("/help/").content.decode())
+    assert "free to call and can talk with you now" not in text
+    assert "Open day and night (24x7): Emergency, Tele-MANAS, Childline." in text
+    assert "iCall keeps set hours" in text
+    assert "Free to call: 112 (Emergency), 14416 and 1-800-891-4416 (Tele-MANAS), 1098 (Childline)." in text
+    assert "iCall: an ordinary phone number, so a call may cost what your phone plan charges." in text
+
+
+def test_help_wording_follows_the_data(client):
+    make_helpline(name="Night line", numbers="1800 000 001", hours="24x7", cost="Free", urgency=1)
+    make_helpline(name="Day line (a trust)", numbers="98765 43210", hours="Mon-Fri, 10am-6pm",
+                  cost="Usual call charges", urgency=2)
+    text = fold(client.get("/help/").content.decode())
+    assert "Open day and night (24x7): Night line." in text
+    assert "Day line keeps set hours" in text
+    assert "Free to call: 1800 000 001 (Night line)." in text
+    assert "Day line: an ordinary phone number, so a call may cost" in text
+
+
+def test_with_every_line_open_and_free_help_claims_no_exceptions(client):
+    make_helpline(name="Only line", numbers="1800 000 002", hours="24/7", cost="Free")
+    text = fold(client.get("/help/").content.decode())
+    assert "set hours" not in text and "may cost" not in text
+
+
+@pytest.mark.usefixtures("content")
+def test_home_help_tile_names_the_free_round_the_clock_lines_only(client):
+    html = client.get("/").content.decode()
+    tile = fold(html[html.index('class="vertical vertical--help"'):])
+    tile = tile[:tile.index("Latest")] if "Latest" in tile else tile
+    assert "Open day and night and free to call: Emergency (112), Tele-MANAS (14416), Childline (1098)." in tile
+    assert "iCall" not in tile and "free helplines in India can talk with you now" not in tile
+    assert "Some other lines keep set hours or may cost the price of a call." in tile
+
+
+@pytest.mark.usefixtures("content")
+def test_error_pages_promise_no_free_line_for_everyone(client):
+    html = fold(client.get("/no/such/page/").content.decode())
+    assert "free and open to anyone" not in html
+    assert "crisis helplines in India, with their hours and what a call costs" in html

@@ -8,8 +8,8 @@ from idare.content import import_content
 
 class Command(BaseCommand):
     help = (
-        "Import content/ (articles, pages, authors, helplines): create what is missing, update what "
-        "changed in its file, and keep anything an editor changed in the admin unless --force."
+        "Import content/ (articles, pages, authors, helplines, snippets, Engage programmes): create what is "
+        "missing, update what changed in its file, and keep anything an editor changed in the admin unless --force."
     )
 
     def add_arguments(self, parser):

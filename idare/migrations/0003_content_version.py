@@ -10,7 +10,7 @@ def create_the_one_row(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('idare', '0001_initial'),
+        ('idare', '0002_snippet'),
     ]
 
     operations = [

@@ -1,0 +1,17 @@
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from idare.snippets import snippet_html
+
+register = template.Library()
+
+CALL_TO_ACTION = "article-call-to-action"
+
+
+@register.inclusion_tag("includes/_call_to_action.html")
+def article_call_to_action(topic: str = "") -> dict:
+    """The editable call to action closing every article, completed with the article's own topic."""
+    html = snippet_html(CALL_TO_ACTION)
+    # body_html is sanitized on save; the topic is escaped here, so the result stays inert.
+    return {"html": mark_safe(html.replace("{topic}", f"{escape(topic)}, " if topic else ""))}
