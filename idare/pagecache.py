@@ -9,10 +9,11 @@ in with `idare.caching.shared_cache(...)`; this handler keeps what it marked, in
   servers a page one of them rendered serves the others too.
 
 Content changes bump one version number in the database (`changes_to(...)` connects the models
-that readers see). Each process reads that number at most once every IDARE_PAGE_CACHE_CHECK
-seconds, so a hit makes no network round trip, and a change reaches every worker and server within
-that interval. Entries also carry their own lifetime, which views shorten for pages that show
-live counts or that a scheduled publication would change.
+that readers see). A thread in each process reads that number every IDARE_PAGE_CACHE_CHECK seconds,
+so a request never waits for it (a hit makes no round trip at all, and a database that hangs holds
+up only that thread), and a change reaches every worker and server within that interval. Entries
+also carry their own lifetime, which views shorten for pages that show live counts or that a
+scheduled publication would change.
 
 Never kept: anything but a 200 to a GET, a response that sets a cookie or varies on one, a request
 from a signed-in member of staff (a session cookie), and anything a view did not mark."""
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -29,7 +31,7 @@ from email.utils import parsedate_to_datetime
 from django.conf import settings
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, close_old_connections, connection, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -55,24 +57,23 @@ class PageCacheHandler(WSGIHandler):
         super().__init__(*args, **kwargs)
         self.entries: dict[tuple, Entry] = {}
         self.lock = threading.Lock()
-        self.version: int | None = None
-        self.version_read_at = 0.0
+        self.watcher = VersionWatcher()
 
     # --- answering --------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
         key = cache_key(environ)
-        if key is not None:
-            entry = self.fresh_entry(key)
+        version = self.watcher.current() if key is not None else None
+        if version is not None:  # None until the first reading of the version: keep nothing yet
+            entry = self.fresh_entry(key, version)
             if entry is not None:
                 return answer(entry, environ, start_response)
             environ["idare.page_cache_key"] = key
-            environ["idare.page_cache_version"] = self.current_version()
+            environ["idare.page_cache_version"] = version
         return super().__call__(environ, start_response)
 
-    def fresh_entry(self, key: tuple) -> Entry | None:
+    def fresh_entry(self, key: tuple, version: int) -> Entry | None:
         entry = self.entries.get(key)
-        version = self.current_version()
         if entry is None or entry.version != version or entry.expires <= time.time():
             entry = self.shared_entry(key, version)
             if entry is None:
@@ -114,24 +115,6 @@ class PageCacheHandler(WSGIHandler):
         if isinstance(entry, Entry) and entry.version == version and entry.expires > time.time():
             return entry
         return None
-
-    # --- the content version ----------------------------------------------------------------
-
-    def current_version(self) -> int:
-        now = time.monotonic()
-        if self.version is None or now - self.version_read_at >= settings.IDARE_PAGE_CACHE_CHECK:
-            self.version_read_at = now
-            try:
-                self.version = read_version()
-            except DatabaseError:
-                # The database is away: keep answering what we have until it expires, and let
-                # Django's own handling (the 503 page) answer the rest.
-                connection.close()
-                logger.warning("page cache: could not read the content version")
-                if self.version is None:
-                    self.version = -1
-        return self.version
-
 
 def cache_key(environ) -> tuple | None:
     """What a reading page may vary on: method class, scheme, host, path and query. None when the
@@ -187,6 +170,53 @@ def not_modified(entry: Entry, environ) -> bool:
 
 
 # --- the version, and what changes it ---------------------------------------------------------
+
+class VersionWatcher:
+    """The content version as this process last read it, kept fresh by a background thread."""
+
+    def __init__(self):
+        self.version: int | None = None
+        self.thread: threading.Thread | None = None
+        self.pid: int | None = None
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+
+    def current(self) -> int | None:
+        if settings.IDARE_PAGE_CACHE_CHECK <= 0:  # read on every request (tests use this)
+            self.read()
+            return self.version
+        if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+            with self.lock:  # a forked worker inherits no threads: each process starts its own
+                if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                    self.pid = os.getpid()
+                    self.thread = threading.Thread(target=self.watch, name="page-cache-version", daemon=True)
+                    self.thread.start()
+        return self.version
+
+    def watch(self) -> None:
+        try:
+            while settings.IDARE_PAGE_CACHE_CHECK > 0 and not self.stopping.is_set():
+                close_old_connections()  # this thread's own connection: obsolete or broken ones go
+                self.read()
+                self.stopping.wait(settings.IDARE_PAGE_CACHE_CHECK)
+        finally:
+            connections.close_all()
+
+    def stop(self) -> None:
+        """Ends the thread and closes its connection (tests, which drop their database after)."""
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+    def read(self) -> None:
+        try:
+            self.version = read_version()
+        except DatabaseError:
+            # The database is away: pages already kept are served until they expire; everything
+            # else reaches Django, which answers with the calm 503 (or /help/ from its snapshot).
+            connection.close()
+            logger.warning("page cache: could not read the content version")
+
 
 def read_version() -> int:
     from idare.models import ContentVersion
