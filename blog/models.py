@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+import html
 import math
 import re
 import secrets
@@ -16,6 +17,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import get_resolver, reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
@@ -41,6 +43,9 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("blog:author", args=[self.slug])
+
     def fingerprint(self) -> str:
         return digest([self.name, self.slug, self.bio])
 
@@ -51,12 +56,22 @@ def tag_slug(name: str) -> str:
     return slugify(anyascii(name))[:60].strip("-")
 
 
+class TagQuerySet(models.QuerySet):
+    def with_published_posts(self):
+        """Tags readers can follow, the most used first."""
+        published = Q(posts__status="published", posts__published_at__lte=timezone.now())
+        return self.annotate(post_count=Count("posts", filter=published)).filter(post_count__gt=0).order_by(
+            "-post_count", "name")
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(
         max_length=60, unique=True, blank=True,
         help_text="The tag's archive address, /blog/tag/your-slug/. Leave empty to make it from the name.",
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -80,7 +95,12 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        return self.select_related("author").prefetch_related("tags").order_by("-published_at", "-pk")
+        return self.select_related("author").order_by("-published_at", "-pk")
+
+    def next_publication(self):
+        """When the next scheduled article appears to readers (None if none is scheduled)."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now()).aggregate(
+            moment=models.Min("published_at"))["moment"]
 
     def scheduled(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
@@ -101,17 +121,27 @@ class PostQuerySet(models.QuerySet):
             return self.annotate(upvoted=models.Value(False))
         return self.annotate(upvoted=Exists(Vote.objects.filter(post=OuterRef("pk"), voter=voter)))
 
-    def related_to(self, post, limit=3):
-        """Published posts sharing the most tags with `post`, newest first among equals."""
+    def related_to(self, post, limit=3) -> list:
+        """Published posts sharing the most tags with `post`, newest first among equals; when too
+        few share a tag, the newest others fill the places. Two queries whatever the archive."""
         tag_ids = [tag.pk for tag in post.tags.all()]
-        return (
+        sharing = list(
             self.published()
             .exclude(pk=post.pk)
             .filter(tags__in=tag_ids)
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
             .select_related("author")
             .order_by("-shared_tags", "-published_at")[:limit]
-        )
+        ) if tag_ids else []
+        if len(sharing) < limit:
+            others = self.fill_ins_for(post).exclude(pk__in=[p.pk for p in sharing])
+            sharing += list(others.select_related("author").order_by("-published_at")[: limit - len(sharing)])
+        return sharing
+
+    def fill_ins_for(self, post):
+        """Posts that may stand next to `post` without sharing a topic with it: never a sensitive
+        one (suicide, self-harm, abuse, eating disorders), which is only ever offered on its topic."""
+        return self.published().exclude(pk=post.pk).exclude(sensitive=True)
 
 
 def hero_upload_to(instance, filename):
@@ -143,6 +173,7 @@ class Post(models.Model):
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="posts")
     body = MarkdownxField(help_text="Markdown. Start sections with ## (the title is the page's only top heading).")
     body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="", help_text="The body as plain text, for search.")
     excerpt = models.CharField(
         "excerpt / meta description", max_length=300,
         help_text="One or two sentences for lists, search engines and link previews. Search engines show "
@@ -261,6 +292,7 @@ class Post(models.Model):
                     .first() if self.pk else None)
         self.body_html = responsive_images(render_markdown(self.body))
         self.sources_html = render_sources(self.sources)
+        self.body_text = plain_text(self.body_html)
         self.reading_minutes = reading_minutes(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -639,6 +671,10 @@ def delete_card_unless_used(name: str) -> None:
 def digest(parts: list[str]) -> str:
     """A digest of what a content file sets, as the database holds it now."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def plain_text(html_text: str) -> str:
+    return " ".join(html.unescape(strip_tags(html_text)).split())
 
 
 def reading_minutes(markdown_text: str) -> int:

@@ -14,9 +14,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blog.models import Page, Post, PreviewLink, ShareCount, SlugRedirect, Tag, Vote
+from blog.models import Author, Page, Post, PreviewLink, ShareCount, SlugRedirect, Tag, Vote
+from blog.search import search as search_posts
 from blog.sharing import LINK_NETWORKS, SCRIPT_NETWORKS, opened_from_this_site
 from blog.voters import remember_voter, voter_key, voter_of
+from idare.caching import LIVE_COUNTS, STANDING, shared_cache
 from idare.origin import same_origin_required
 from idare.ratelimit import over_limit, parse_rate
 from idare.views import render_error_page
@@ -35,27 +37,38 @@ def _page_of(request: HttpRequest, queryset, per_page: int = POSTS_PER_PAGE):
         raise Http404("No such page of articles.") from exc
 
 
+def _reading_page(response: HttpResponse, shown, *, seconds: int = STANDING) -> HttpResponse:
+    """The same for every reader until the content changes, `seconds` pass, or the next scheduled
+    article appears (listings and related articles would show it)."""
+    newest = max((post.updated_at for post in shown if post is not None), default=None)
+    return shared_cache(response, seconds=seconds, expires_at=Post.objects.next_publication(),
+                        last_modified=newest)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     published = Post.objects.published().for_listing()
     featured = published.filter(featured=True).first()
-    latest = published.exclude(pk=featured.pk) if featured else published
-    return render(request, "home.html", {"featured": featured, "latest": latest[:LATEST_ON_HOME]})
+    latest = list((published.exclude(pk=featured.pk) if featured else published)[:LATEST_ON_HOME])
+    response = render(request, "home.html", {"featured": featured, "latest": latest})
+    return _reading_page(response, [featured, *latest])
 
 
 @require_safe
 def post_list(request: HttpRequest) -> HttpResponse:
     page = _page_of(request, Post.objects.published().for_listing())
-    most_upvoted = Post.objects.published().most_upvoted()[:MOST_UPVOTED] if page.number == 1 else []
-    return render(request, "blog/post_list.html",
-                  {"page_obj": page, "posts": page.object_list, "most_upvoted": most_upvoted})
+    most_upvoted = list(Post.objects.published().most_upvoted()[:MOST_UPVOTED]) if page.number == 1 else []
+    response = render(request, "blog/post_list.html",
+                      {"page_obj": page, "posts": page.object_list, "most_upvoted": most_upvoted})
+    return _reading_page(response, [*page.object_list, *most_upvoted], seconds=LIVE_COUNTS)
 
 
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = _page_of(request, tag.posts.published().for_listing())
-    return render(request, "blog/tag_detail.html", {"tag": tag, "page_obj": page, "posts": page.object_list})
+    response = render(request, "blog/tag_detail.html", {"tag": tag, "page_obj": page, "posts": page.object_list})
+    return _reading_page(response, page.object_list)
 
 
 @require_safe
@@ -69,9 +82,42 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = posts.filter(slug=slug).first()
     if post is None:
         return _redirect_from_old_address(slug)
-    response = render(request, "blog/post_detail.html", {**_article_context(post), "just_voted": just_voted})
+    context = _article_context(post)
+    response = render(request, "blog/post_detail.html", {**context, "just_voted": just_voted})
     if just_voted:
         patch_cache_control(response, private=True, no_store=True)
+        return response
+    return _reading_page(response, [post, *context["related"]], seconds=LIVE_COUNTS)
+
+
+@require_safe
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author, slug=slug)
+    page = _page_of(request, author.posts.published().for_listing())
+    response = render(request, "blog/author_detail.html",
+                      {"author": author, "page_obj": page, "posts": page.object_list})
+    return _reading_page(response, page.object_list)
+
+
+def feed(feed_view):
+    """A feed as a reading page: kept by shared caches until content changes or the next article
+    is due."""
+
+    @require_safe
+    def view(request: HttpRequest) -> HttpResponse:
+        return shared_cache(feed_view(request), expires_at=Post.objects.next_publication())
+
+    return view
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """The same answer for everyone, but kept out of caches: what people search for on a
+    mental-health site is nobody else's business (and never logged: the access log has no query)."""
+    results = search_posts(Post.objects.published().select_related("author"), request.GET.get("q", ""))
+    topics = [] if results.posts else Tag.objects.with_published_posts()[:12]
+    response = render(request, "blog/search.html", {"results": results, "topics": topics})
+    patch_cache_control(response, no_store=True)
     return response
 
 
@@ -117,7 +163,8 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_safe
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page, slug=slug)
-    return render(request, "blog/page_detail.html", {"page": page})
+    response = render(request, "blog/page_detail.html", {"page": page})
+    return shared_cache(response, last_modified=page.updated_at)
 
 
 # --- upvotes and shares: cookie-free endpoints, protected by their Origin instead of a token -----

@@ -13,6 +13,7 @@ from engage.emails import send_after_commit
 from engage.forms import RegistrationForm
 from engage.models import Programme, Registration, RegistrationRefused, Session
 from engage.tokens import reference_from, registration_url, token_for
+from idare.caching import public_page
 from idare.ratelimit import over_limit, parse_rate
 from idare.views import render_error_page
 
@@ -20,6 +21,7 @@ COMING_UP = 12
 
 
 @require_safe
+@public_page()
 def index(request: HttpRequest) -> HttpResponse:
     programmes = Programme.objects.listed().annotate(
         upcoming=Count("sessions", filter=Q(sessions__starts_at__gt=timezone.now()))

@@ -36,6 +36,16 @@ class RateLimitCounter(models.Model):
         return f"{self.scope}: {self.hits} hits"
 
 
+class ContentVersion(models.Model):
+    """One number that every change readers can see moves on: kept pages made under an older
+    number are out of date (idare/pagecache.py)."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"content version {self.version}"
+
+
 class Snippet(models.Model):
     """A short piece of site-wide copy that editors change in the admin, such as the call to action
     closing every article. Templates name it by its slug; readers see its sanitized HTML."""

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "markdownx",
     "reversion",
     "idare",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,6 +141,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # instead of one failing with "database is locked" when it tries to upgrade a read lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's cache: this process's memory by default; Redis, shared by every server, when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        # Short timeouts: a Redis that is down or unreachable must cost a page half a second at
+        # most, never a worker (every use of the cache falls back to the database).
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+        if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+}
+
+# Finished reading pages, answered before Django runs (idare/pagecache.py). IDARE_PAGE_CACHE=0 turns
+# it off (for measuring the cold path); a content change reaches every worker and server within
+# IDARE_PAGE_CACHE_CHECK seconds.
+IDARE_PAGE_CACHE = env_bool("IDARE_PAGE_CACHE", default=True)
+IDARE_PAGE_CACHE_CHECK = float(os.environ.get("IDARE_PAGE_CACHE_CHECK", "1"))
+IDARE_PAGE_CACHE_ENTRIES = int(os.environ.get("IDARE_PAGE_CACHE_ENTRIES", "2000"))
+IDARE_PAGE_CACHE_ALIAS = "default"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,10 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 
 from blog import editor
+from blog import sitemaps as blog_sitemaps
 from blog import views as blog_views
+from engage import sitemaps as engage_sitemaps
 from idare import views
+from idare.caching import public_page
+from support import sitemaps as support_sitemaps
+
+SITEMAPS = {
+    "pages": blog_sitemaps.BlogPages,
+    "support": support_sitemaps.SupportPages,
+    "engage": engage_sitemaps.EngagePages,
+    "articles": blog_sitemaps.ArticleSitemap,
+    "topics": blog_sitemaps.TagSitemap,
+    "about": blog_sitemaps.StandingPageSitemap,
+}
 
 admin.site.site_header = "iDare editors"
 admin.site.site_title = "iDare editors"
@@ -17,6 +32,10 @@ urlpatterns = [
     path("engage/", include("engage.urls")),
     path("help/", include("support.help_urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("sitemap.xml", require_safe(public_page()(sitemap_views.sitemap)), {"sitemaps": SITEMAPS},
+         name="sitemap"),
+    path("search/", blog_views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

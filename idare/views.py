@@ -2,16 +2,19 @@
 Django does not render for us."""
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from idare.caching import public_page
 from idare.context_processors import site
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
@@ -59,13 +62,25 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 
 
 @require_safe
+@public_page(seconds=3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read everything but the upvote and share endpoints, which only count clicks, and
     private previews (which also say noindex themselves)."""
-    lines = ["User-agent: *", "Disallow: /blog/*/upvote/", "Disallow: /blog/*/share/", "Disallow: /blog/preview/"]
-    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    lines = ["User-agent: *", "Disallow: /blog/*/upvote/", "Disallow: /blog/*/share/", "Disallow: /blog/preview/", "",
+             f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@public_page(seconds=86400)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every site, the admin's pages included."""
+    return HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
+
+
+@lru_cache(maxsize=1)
+def _favicon_bytes() -> bytes:
+    return (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
 
 
 def render_error_page(status: int, request: HttpRequest | None = None, context: dict | None = None) -> HttpResponse:

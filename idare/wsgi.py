@@ -1,7 +1,11 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idare.settings")
+django.setup(set_prefix=False)
 
-application = get_wsgi_application()
+from idare.pagecache import PageCacheHandler  # noqa: E402 - needs the apps loaded
+
+# Django's own WSGI handler, with finished reading pages answered in front of it.
+application = PageCacheHandler()

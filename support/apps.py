@@ -7,6 +7,9 @@ class SupportConfig(AppConfig):
     content_steps = "support.importer.content_steps"
 
     def ready(self):
+        from idare.pagecache import changes_to
         from support import snapshot
+        from support.models import Helpline
 
         snapshot.connect()
+        changes_to(Helpline)

@@ -57,12 +57,14 @@ def test_reading_time_counts_words_at_two_hundred_a_minute():
     assert make_post(body="word " * 401).reading_minutes == 3
 
 
-def test_related_posts_share_tags_most_shared_first_and_exclude_drafts():
+def test_related_posts_share_tags_most_shared_first_then_the_newest_others_and_exclude_drafts():
     author = make_author()
     post = make_post(author=author, tags=["Trust", "Healing"])
     long_ago = timezone.now() - datetime.timedelta(days=90)
     both = make_post(author=author, tags=["Trust", "Healing"], published_at=long_ago)
     one = make_post(author=author, tags=["Trust"])
     make_post(author=author, tags=["Trust"], status=Post.Status.DRAFT, published_at=None)
-    make_post(author=author, tags=["Grief"])
-    assert list(Post.objects.related_to(post)) == [both, one]
+    older_other = make_post(author=author, tags=["Grief"], published_at=long_ago)
+    newer_other = make_post(author=author, tags=["Grief"], published_at=timezone.now() - datetime.timedelta(hours=1))
+    assert Post.objects.related_to(post) == [both, one, newer_other]
+    assert Post.objects.related_to(post, limit=4) == [both, one, newer_other, older_other]

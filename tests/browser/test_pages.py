@@ -34,6 +34,9 @@ PAGES = {
     "editorial-policy": "/editorial-policy/",
     "support": "/support/",
     "engage": "/engage/",
+    "search": "/search/?q=trust",
+    "search-nothing": "/search/?q=zzzqqq",
+    "author": "/blog/author/idare-team/",
     "not-found": MISSING,
 }
 EXPECTED_STATUS = {MISSING: 404}
@@ -118,7 +121,7 @@ def test_page_has_no_wcag_violations_dark(browsing, path):
 # Narrow screens ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [PAGES["home"], PAGES["article"]], ids=["home", "article"])
+@pytest.mark.parametrize("path", [PAGES["home"], PAGES["article"], PAGES["search"]], ids=["home", "article", "search"])
 def test_no_horizontal_scrolling_at_320px(browsing, path):
     page = browsing.new_page(viewport=NARROW)
     visit(page, path)

@@ -1,0 +1,5 @@
+from idare.sitemaps import NamedPages
+
+
+class EngagePages(NamedPages):
+    url_names = ["engage:index"]

@@ -1,0 +1,52 @@
+"""How a view says its page is the same for every reader, and for how long.
+
+`shared_cache` marks the response `public` for shared caches (a CDN) and for idare.pagecache, with a
+lifetime no longer than `seconds` and never past `expires_at` (say, the next scheduled publication
+the page would show), and adds Last-Modified from the newest thing the page shows. Django's
+ConditionalGetMiddleware adds the ETag and answers conditional requests on a miss; the page cache
+answers them on a hit."""
+
+from __future__ import annotations
+
+import datetime
+from functools import wraps
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+from idare.pagecache import MARK
+
+LIVE_COUNTS = 5  # seconds: pages that show upvote counts
+STANDING = 60  # seconds: everything else a reader sees
+
+
+def shared_cache(response: HttpResponse, *, seconds: int = STANDING, expires_at: datetime.datetime | None = None,
+                 last_modified: datetime.datetime | None = None) -> HttpResponse:
+    if expires_at is not None:
+        seconds = min(seconds, int((expires_at - timezone.now()).total_seconds()))
+    if seconds <= 0:
+        patch_cache_control(response, no_cache=True)
+        return response
+    patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    setattr(response, MARK, seconds)
+    return response
+
+
+def public_page(seconds: int = STANDING):
+    """For views whose page changes only when content does (and then the version changes)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                shared_cache(response, seconds=seconds)
+            return response
+
+        return wrapper
+
+    return decorator

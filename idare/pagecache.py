@@ -1,0 +1,245 @@
+"""Finished reading pages, answered before Django runs.
+
+Reading pages are the same for every anonymous reader, so a finished response (status, headers,
+body) can be kept and answered again without middleware, views, templates or queries. A view opts
+in with `idare.caching.shared_cache(...)`; this handler keeps what it marked, in two tiers:
+
+- in this process (a dict): a hit costs a lookup and a header check, nothing else;
+- in Django's cache (local memory by default, Redis when REDIS_URL is set), so that with several
+  servers a page one of them rendered serves the others too.
+
+Content changes bump one version number in the database (`changes_to(...)` connects the models
+that readers see). A thread in each process reads that number every IDARE_PAGE_CACHE_CHECK seconds,
+so a request never waits for it (a hit makes no round trip at all, and a database that hangs holds
+up only that thread), and a change reaches every worker and server within that interval. Entries
+also carry their own lifetime, which views shorten for pages that show live counts or that a
+scheduled publication would change.
+
+Never kept: anything but a 200 to a GET, a response that sets a cookie or varies on one, a request
+from a signed-in member of staff (a session cookie), and anything a view did not mark."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import DatabaseError, close_old_connections, connection, connections
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+MARK = "shared_cache_seconds"  # set on a response by idare.caching.shared_cache
+NOT_FORWARDED = {"set-cookie", "date", "server", "connection"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    version: int
+    expires: float  # time.time()
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((value for key, value in self.headers if key.lower() == name), None)
+
+
+class PageCacheHandler(WSGIHandler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries: dict[tuple, Entry] = {}
+        self.lock = threading.Lock()
+        self.watcher = VersionWatcher()
+
+    # --- answering --------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        key = cache_key(environ)
+        version = self.watcher.current() if key is not None else None
+        if version is not None:  # None until the first reading of the version: keep nothing yet
+            entry = self.fresh_entry(key, version)
+            if entry is not None:
+                return answer(entry, environ, start_response)
+            environ["idare.page_cache_key"] = key
+            environ["idare.page_cache_version"] = version
+        return super().__call__(environ, start_response)
+
+    def fresh_entry(self, key: tuple, version: int) -> Entry | None:
+        entry = self.entries.get(key)
+        if entry is None or entry.version != version or entry.expires <= time.time():
+            entry = self.shared_entry(key, version)
+            if entry is None:
+                return None
+            with self.lock:
+                self.keep_locally(key, entry)
+        return entry
+
+    # --- keeping ----------------------------------------------------------------------------
+
+    def get_response(self, request):
+        response = super().get_response(request)
+        key = request.META.get("idare.page_cache_key")
+        seconds = getattr(response, MARK, 0)
+        version = request.META.get("idare.page_cache_version")
+        if key is None or version is None or seconds <= 0 or not storable(request, response):
+            return response
+        headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_FORWARDED]
+        entry = Entry(f"{response.status_code} {response.reason_phrase}", headers, response.content, version,
+                      time.time() + seconds)
+        with self.lock:
+            self.keep_locally(key, entry)
+        try:
+            caches[settings.IDARE_PAGE_CACHE_ALIAS].set(shared_key(key, version), entry, timeout=seconds)
+        except Exception:  # noqa: BLE001 - a shared cache that is down must not break a page
+            logger.warning("page cache: the shared cache did not take a page", exc_info=False)
+        return response
+
+    def keep_locally(self, key: tuple, entry: Entry) -> None:
+        if len(self.entries) >= settings.IDARE_PAGE_CACHE_ENTRIES and key not in self.entries:
+            self.entries.pop(next(iter(self.entries)))  # the oldest kept
+        self.entries[key] = entry
+
+    def shared_entry(self, key: tuple, version: int) -> Entry | None:
+        try:
+            entry = caches[settings.IDARE_PAGE_CACHE_ALIAS].get(shared_key(key, version))
+        except Exception:  # noqa: BLE001 - as above: render instead
+            return None
+        if isinstance(entry, Entry) and entry.version == version and entry.expires > time.time():
+            return entry
+        return None
+
+def cache_key(environ) -> tuple | None:
+    """What a reading page may vary on: method class, scheme, host, path and query. None when the
+    request must not be answered from the cache."""
+    if not settings.IDARE_PAGE_CACHE or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None
+    cookies = environ.get("HTTP_COOKIE", "")
+    if settings.SESSION_COOKIE_NAME in cookies or "HTTP_AUTHORIZATION" in environ:
+        return None
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO", environ.get("wsgi.url_scheme", "http"))
+    host = environ.get("HTTP_HOST", environ.get("SERVER_NAME", "")).lower()
+    return (scheme, host, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+
+
+def shared_key(key: tuple, version: int) -> str:
+    return f"page:{version}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+
+
+def storable(request, response) -> bool:
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in response.get("Vary", "").lower()
+        and "public" in response.get("Cache-Control", "")
+    )
+
+
+def answer(entry: Entry, environ, start_response):
+    """The kept response, or 304 when the reader's copy is still the same."""
+    if not_modified(entry, environ):
+        keep = {"cache-control", "etag", "last-modified", "expires", "vary"}
+        start_response("304 Not Modified", [(k, v) for k, v in entry.headers if k.lower() in keep])
+        return [b""]
+    start_response(entry.status, entry.headers)
+    return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
+
+
+def not_modified(entry: Entry, environ) -> bool:
+    etag = entry.header("ETag")
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return etag is not None and ("*" in wanted or etag.removeprefix("W/") in wanted)
+    last_modified, since = entry.header("Last-Modified"), environ.get("HTTP_IF_MODIFIED_SINCE")
+    if last_modified and since:
+        try:
+            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+# --- the version, and what changes it ---------------------------------------------------------
+
+class VersionWatcher:
+    """The content version as this process last read it, kept fresh by a background thread."""
+
+    def __init__(self):
+        self.version: int | None = None
+        self.thread: threading.Thread | None = None
+        self.pid: int | None = None
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+
+    def current(self) -> int | None:
+        if settings.IDARE_PAGE_CACHE_CHECK <= 0:  # read on every request (tests use this)
+            self.read()
+            return self.version
+        if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+            with self.lock:  # a forked worker inherits no threads: each process starts its own
+                if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                    self.pid = os.getpid()
+                    self.thread = threading.Thread(target=self.watch, name="page-cache-version", daemon=True)
+                    self.thread.start()
+        return self.version
+
+    def watch(self) -> None:
+        try:
+            while settings.IDARE_PAGE_CACHE_CHECK > 0 and not self.stopping.is_set():
+                close_old_connections()  # this thread's own connection: obsolete or broken ones go
+                self.read()
+                self.stopping.wait(settings.IDARE_PAGE_CACHE_CHECK)
+        finally:
+            connections.close_all()
+
+    def stop(self) -> None:
+        """Ends the thread and closes its connection (tests, which drop their database after)."""
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+    def read(self) -> None:
+        try:
+            self.version = read_version()
+        except DatabaseError:
+            # The database is away: pages already kept are served until they expire; everything
+            # else reaches Django, which answers with the calm 503 (or /help/ from its snapshot).
+            connection.close()
+            logger.warning("page cache: could not read the content version")
+
+
+def read_version() -> int:
+    from idare.models import ContentVersion
+
+    return ContentVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def bump_version(**kwargs) -> None:
+    """Every page kept anywhere is out of date from the moment this commits."""
+    from django.db.models import F
+
+    from idare.models import ContentVersion
+
+    if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def changes_to(*models) -> None:
+    """Readers see these models: any change to one of them makes every kept page out of date."""
+    for model in models:
+        uid = f"idare.pagecache:{model._meta.label}"
+        post_save.connect(bump_version, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(bump_version, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(bump_version, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}",
+                                weak=False)

@@ -1,0 +1,5 @@
+from idare.sitemaps import NamedPages
+
+
+class SupportPages(NamedPages):
+    url_names = ["support:index", "help:index"]

@@ -1,0 +1,279 @@
+"""Reading pages kept finished and answered before Django runs (idare/pagecache.py), through the
+WSGI application itself, as gunicorn calls it."""
+
+from __future__ import annotations
+
+import datetime
+import time
+import wsgiref.util
+from contextlib import contextmanager
+
+import pytest
+from django.core import signals
+from django.core.cache import caches
+from django.db import close_old_connections
+from django.test.signals import template_rendered
+from django.utils import timezone
+
+from blog.models import Post
+from idare.pagecache import PageCacheHandler, read_version
+from idare.snapshots import refresh_all
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(settings):
+    settings.IDARE_PAGE_CACHE = True
+    settings.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on every request unless a test says so
+    caches["default"].clear()
+    refresh_all()  # as gunicorn does at start-up: pages then find the snapshots they show
+    # As Django's test client does: a request finishing must not close the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+    while WATCHED:
+        WATCHED.pop().watcher.stop()
+
+
+@pytest.fixture
+def site():
+    return PageCacheHandler()
+
+
+def call(app, path: str, method: str = "GET", **headers: str) -> tuple[int, dict, bytes]:
+    environ: dict = {}
+    wsgiref.util.setup_testing_defaults(environ)
+    path, _, query = path.partition("?")
+    environ.update(REQUEST_METHOD=method, PATH_INFO=path, QUERY_STRING=query, HTTP_HOST="testserver")
+    environ.update({"HTTP_" + name.upper(): value for name, value in headers.items()})
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), dict(response_headers)
+
+    iterable = app(environ, start_response)
+    try:
+        body = b"".join(iterable)
+    finally:
+        if hasattr(iterable, "close"):
+            iterable.close()
+    return answer["status"], answer["headers"], body
+
+
+WATCHED: list[PageCacheHandler] = []
+
+
+def settle(*sites, interval: float = 0.05) -> None:
+    """Let each site's watcher thread read the committed content version (transactional tests)."""
+    from django.conf import settings
+
+    settings.IDARE_PAGE_CACHE_CHECK = interval
+    WATCHED.extend(sites)
+    wanted = read_version()
+    deadline = time.monotonic() + 10
+    for site in sites:
+        site.watcher.current()
+        while site.watcher.version != wanted:
+            assert time.monotonic() < deadline, "the watcher never read the version"
+            time.sleep(0.01)
+
+
+@contextmanager
+def renders_nothing():
+    rendered = []
+
+    def record(sender, **kwargs):
+        rendered.append(kwargs["template"].name)
+
+    template_rendered.connect(record)
+    try:
+        yield rendered
+    finally:
+        template_rendered.disconnect(record)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_page_is_answered_without_a_query_or_a_template(site, django_assert_num_queries):
+    post = make_post()
+    settle(site)
+    first = call(site, post.get_absolute_url())
+    with django_assert_num_queries(0), renders_nothing() as rendered:
+        again = call(site, post.get_absolute_url())
+    assert rendered == []
+    assert again == first and again[0] == 200
+
+
+def test_a_kept_page_carries_every_header_of_the_original(site):
+    post = make_post()
+    status, fresh, _ = call(site, post.get_absolute_url())
+    status, kept, _ = call(site, post.get_absolute_url())
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options",
+                   "Cross-Origin-Opener-Policy", "Content-Type", "Cache-Control", "ETag", "Last-Modified"):
+        assert kept[header] == fresh[header], header
+    assert "public" in kept["Cache-Control"] and "s-maxage" in kept["Cache-Control"]
+    assert "Set-Cookie" not in kept and "Cookie" not in kept.get("Vary", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_conditional_requests_get_304_from_the_kept_page(site, django_assert_num_queries):
+    post = make_post()
+    settle(site)
+    _, headers, _ = call(site, post.get_absolute_url())
+    with django_assert_num_queries(0):
+        by_etag = call(site, post.get_absolute_url(), IF_NONE_MATCH=headers["ETag"])
+        by_date = call(site, post.get_absolute_url(), IF_MODIFIED_SINCE=headers["Last-Modified"])
+        changed = call(site, post.get_absolute_url(), IF_NONE_MATCH='"something-else"')
+    assert by_etag[0] == by_date[0] == 304 and by_etag[2] == by_date[2] == b""
+    assert by_etag[1]["ETag"] == headers["ETag"]
+    assert changed[0] == 200 and changed[2]
+
+
+def test_head_is_answered_like_get_without_a_body(site):
+    post = make_post()
+    get = call(site, post.get_absolute_url())
+    head = call(site, post.get_absolute_url(), method="HEAD")
+    assert head[0] == 200 and head[2] == b""
+    assert head[1]["Content-Type"] == get[1]["Content-Type"]
+    assert head[1]["Content-Length"] == str(len(get[2]))
+
+
+def test_an_edit_shows_on_the_next_request(site):
+    post = make_post(title="Before the edit")
+    assert b"Before the edit" in call(site, post.get_absolute_url())[2]
+    assert b"Before the edit" in call(site, "/blog/")[2]
+    post.title = "After the edit"
+    post.save()
+    assert b"After the edit" in call(site, post.get_absolute_url())[2]
+    assert b"After the edit" in call(site, "/blog/")[2]
+
+
+def test_publishing_a_draft_shows_it_in_listings_at_once(site):
+    make_post(title="Already out")
+    draft = make_post(title="Fresh from the editor", status=Post.Status.DRAFT, published_at=None)
+    assert b"Fresh from the editor" not in call(site, "/")[2]
+    draft.status = Post.Status.PUBLISHED
+    draft.save()
+    assert b"Fresh from the editor" in call(site, "/")[2]
+
+
+def test_a_scheduled_article_appears_at_its_minute_without_any_edit(site):
+    make_post(title="Already out")
+    soon = timezone.now() + datetime.timedelta(seconds=2)
+    make_post(title="Scheduled piece", published_at=soon)
+    status, headers, body = call(site, "/blog/")
+    assert b"Scheduled piece" not in body
+    assert int(headers["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 2
+    time.sleep((soon - timezone.now()).total_seconds() + 0.2)
+    assert b"Scheduled piece" in call(site, "/blog/")[2]
+
+
+def test_upvote_counts_are_never_kept_for_more_than_a_few_seconds(site):
+    post = make_post()
+    for path in (post.get_absolute_url(), "/blog/"):
+        _, headers, _ = call(site, path)
+        assert "max-age=5" in headers["Cache-Control"], path
+        entry = next(entry for key, entry in site.entries.items() if key[2] == path)
+        assert entry.expires - time.time() <= 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_server_sees_a_change_and_shares_what_another_rendered(django_assert_num_queries):
+    """Two handlers stand for two servers: Django's cache (Redis in production) is shared, and the
+    content version in the database tells each, through its watcher thread, when its pages are out
+    of date."""
+    first, second = PageCacheHandler(), PageCacheHandler()
+    post = make_post(title="Shared page")
+    settle(first, second)
+    call(first, post.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert b"Shared page" in call(second, post.get_absolute_url())[2]
+    post.title = "Changed through the first server"
+    post.save()
+    settle(first, second)
+    assert b"Changed through the first server" in call(second, post.get_absolute_url())[2]
+
+
+@pytest.mark.parametrize("path_suffix", ["?voted=1", "upvote/state/"])
+def test_a_visitors_own_state_is_never_kept(site, path_suffix):
+    post = make_post()
+    call(site, post.get_absolute_url() + path_suffix)
+    assert not site.entries
+
+
+def test_staff_with_a_session_are_never_answered_from_the_cache(site, django_assert_max_num_queries):
+    post = make_post()
+    call(site, post.get_absolute_url())
+    with django_assert_max_num_queries(10) as queries, renders_nothing() as rendered:
+        call(site, post.get_absolute_url(), COOKIE="sessionid=abc")
+    assert rendered and len(queries) > 0
+
+
+def test_errors_and_other_methods_are_never_kept(site):
+    call(site, "/blog/no-such-article/")
+    call(site, "/blog/", method="POST")
+    assert not site.entries
+
+
+def test_each_address_is_kept_apart(site):
+    for n in range(12):
+        make_post(title=f"Listed {n}")
+    first, second = call(site, "/blog/")[2], call(site, "/blog/?page=2")[2]
+    assert first != second and len(site.entries) == 2
+    assert call(site, "/blog/", HOST="other.example")[0] == 400  # never served from another host's entry
+
+
+def test_turning_the_cache_off_renders_every_time(site, settings):
+    settings.IDARE_PAGE_CACHE = False
+    post = make_post()
+    call(site, post.get_absolute_url())
+    assert not site.entries
+
+
+def redis_settings(url: str) -> dict:
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_page_one_server_rendered_serves_the_others(settings, django_assert_num_queries):
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI has one)")
+    settings.CACHES = redis_settings("redis://127.0.0.1:6379/15")
+    caches["default"].clear()
+    post = make_post(title="Rendered once")
+    first, other_server = PageCacheHandler(), PageCacheHandler()
+    settle(first, other_server)
+    call(first, post.get_absolute_url())
+    with django_assert_num_queries(0), renders_nothing() as rendered:
+        assert b"Rendered once" in call(other_server, post.get_absolute_url())[2]
+    assert rendered == []
+    caches["default"].clear()
+
+
+def test_with_redis_unreachable_pages_still_render(settings, site):
+    settings.CACHES = redis_settings("redis://127.0.0.1:1/0")
+    post = make_post(title="Still here")
+    for _ in range(2):
+        status, _, body = call(site, post.get_absolute_url())
+        assert status == 200 and b"Still here" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_pages_are_still_answered_while_the_database_is_away(site):
+    from tests.conftest import unreachable_database
+
+    post = make_post(title="Kept through an outage")
+    settle(site)
+    call(site, post.get_absolute_url())
+    with unreachable_database():
+        status, _, body = call(site, post.get_absolute_url())
+        assert status == 200 and b"Kept through an outage" in body
+        assert call(site, "/blog/")[0] == 503  # never kept: Django answers, calmly
