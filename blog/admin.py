@@ -15,8 +15,8 @@ from django.views.decorators.http import require_safe
 from markdownx.admin import MarkdownxModelAdmin
 
 from blog import stats
-from blog.images import fit_card, reencode_image, store_image
 from blog.models import Author, Page, Post, Tag
+from idare.images import fit_card, reencode_image, store_image
 
 
 class PostAdminForm(forms.ModelForm):

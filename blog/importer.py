@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
 
-from blog.images import reencode_image, store_image
 from blog.models import Author, Page, Post, Tag
 from idare.content import (
     ContentError,
@@ -22,6 +21,7 @@ from idare.content import (
     text_field,
     validate,
 )
+from idare.images import reencode_image, store_image
 
 POST_KEYS = {
     "title", "slug", "subtitle", "author", "date", "tags", "description", "hero_image", "hero_alt",

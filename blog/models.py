@@ -11,8 +11,8 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from blog.cards import CARD_DESIGN, CARD_SIZE, render_card
-from blog.images import hashed_file, store_image
-from blog.markdown import render_markdown
+from idare.images import hashed_file, store_image
+from idare.markdown import render_markdown
 
 WORDS_PER_MINUTE = 200
 WORD = re.compile(r"\w+")

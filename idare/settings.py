@@ -181,7 +181,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Markdown: one rendering function for saving, importing and the admin preview.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "blog.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "idare.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
 MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
 MARKDOWNX_MEDIA_PATH = "body/"
