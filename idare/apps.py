@@ -6,3 +6,6 @@ class IdareConfig(AppConfig):
 
     name = "idare"
     verbose_name = "Site"
+
+    def ready(self):
+        from idare import checks  # noqa: F401 - registers the deployment checks
