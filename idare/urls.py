@@ -16,6 +16,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("engage/", include("engage.urls")),
     path("help/", include("support.help_urls")),
+    path("contact/", include("support.contact_urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

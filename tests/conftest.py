@@ -1,4 +1,6 @@
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -29,6 +31,14 @@ def media_root(settings, tmp_path):
 def content(db):
     """The real initial content from content/, imported as `make run` imports it."""
     call_command("import_content", stdout=io.StringIO())
+
+
+@pytest.fixture
+def content_dir(tmp_path) -> Path:
+    """A copy of content/ that a test may change."""
+    target = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, target)
+    return target
 
 
 @pytest.fixture
