@@ -327,7 +327,7 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misr
 def new_reference(prefix: str) -> str:
     """Ten random characters (50 bits): nobody can guess another person's reference."""
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
-    return f"{prefix}{chars[:5]}-{chars[5:]}"
+    return f"{prefix}-{chars[:5]}-{chars[5:]}"
 
 
 class Status(models.TextChoices):
