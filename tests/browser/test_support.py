@@ -160,7 +160,7 @@ def test_under_18_is_shown_the_youth_helplines(browsing, live_server):
     page.recorder.assert_clean()
 
 
-def test_send_a_message_from_the_contact_page_without_javascript(browsing):
+def test_send_a_message_from_the_contact_page_without_javascript(browsing, live_server):
     page = browsing.new_page(java_script_enabled=False)
     open_page(page, "/contact/?topic=partnerships")
     expect(page.get_by_label("Partnerships, and programmes for a school, college or workplace")).to_be_checked()
@@ -173,5 +173,7 @@ def test_send_a_message_from_the_contact_page_without_javascript(browsing):
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We have received your message.")
     message = ContactMessage.objects.get()
     assert (message.topic, message.phone, message.email) == ("partnerships", "98450 12345", "")
-    assert_no_axe_violations(page, "the contact confirmation page")
     page.recorder.assert_clean()
+    with_script = browsing.new_page()  # axe-core runs as a script: the same private page, in a fresh context
+    open_page(with_script, page.url.replace(live_server.url, ""))
+    assert_no_axe_violations(with_script, "the contact confirmation page")
