@@ -4,7 +4,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
+from django.db.models import Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -103,7 +104,8 @@ class PostAdmin(MarkdownxModelAdmin):
     readonly_fields = ["generated_card"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(share_total=Sum("share_counts__clicks"))
+        # 0, not NULL, for a post never shared: PostgreSQL sorts NULL first when descending.
+        return super().get_queryset(request).annotate(share_total=Coalesce(Sum("share_counts__clicks"), Value(0)))
 
     def get_urls(self):
         engagement = path("engagement/", self.admin_site.admin_view(self.engagement_view),
