@@ -15,10 +15,10 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-# Local development: DEBUG on, SQLite unless DATABASE_URL says otherwise.
+# Local development: DEBUG on, SQLite unless DATABASE_URL says otherwise. Outgoing e-mail is kept
+# as files in var/mail/ (never printed to the log).
 run: export DJANGO_DEBUG := 1
-# Outgoing mail (registration confirmations) is kept as files in var/mail, never sent or logged.
-run: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export DJANGO_EMAIL_BACKEND := file
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_content
@@ -38,7 +38,7 @@ serve: export DJANGO_SECURE_SSL_REDIRECT := 0
 serve: export DJANGO_SECURE_HSTS_SECONDS := 0
 serve: export DJANGO_SECURE_COOKIES := 0
 serve: export DJANGO_SERVE_MEDIA := 1
-serve: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+serve: export DJANGO_EMAIL_BACKEND := file
 serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: setup .secret_key .encryption_key
@@ -62,7 +62,7 @@ lint: setup
 check-deploy: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	IDARE_ENCRYPTION_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
-	DJANGO_ALLOWED_HOSTS=idare.example SITE_URL=https://idare.example \
+	DJANGO_ALLOWED_HOSTS=idare.example SITE_URL=https://idare.example DJANGO_EMAIL_HOST=smtp.idare.example \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 # Throughput, latency, page weight and queries per page, against a `make serve` it starts itself.

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_safe
 from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
@@ -27,16 +27,6 @@ from blog.revisions import field_changes
 from blog.views import preview_response
 
 PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
-
-
-class PlainHelpTextMixin:
-    """The admin prints help text as HTML; ours is plain text, so "/blog/<slug>/" must read as written."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and field.help_text:
-            field.help_text = escape(field.help_text)
-        return field
 
 
 class PeriodForm(forms.Form):
@@ -94,7 +84,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(PlainHelpTextMixin, VersionAdmin, MarkdownxModelAdmin):
+class PostAdmin(VersionAdmin, MarkdownxModelAdmin):
     form = PostAdminForm
     change_list_template = "admin/blog/post/change_list.html"
     change_form_template = "admin/blog/post/change_form.html"
@@ -322,26 +312,26 @@ class PostAdmin(PlainHelpTextMixin, VersionAdmin, MarkdownxModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(PlainHelpTextMixin, VersionAdmin, MarkdownxModelAdmin):
+class PageAdmin(VersionAdmin, MarkdownxModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(PlainHelpTextMixin, admin.ModelAdmin):
+class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(PlainHelpTextMixin, admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
 @admin.register(Review)
-class ReviewAdmin(PlainHelpTextMixin, admin.ModelAdmin):
+class ReviewAdmin(admin.ModelAdmin):
     list_display = ["post", "reviewer_name", "reviewer_credentials", "reviewed_on", "next_review_due"]
     list_filter = ["reviewed_on", "next_review_due"]
     search_fields = ["post__title", "reviewer_name"]

@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.views.decorators.http import require_POST
 
-from blog.images import reencode_image, store_image
 from blog.renditions import make_renditions
+from idare.images import reencode_image, store_image
 from idare.markdown import render_markdown
 
 MAX_PREVIEW_CHARS = 200_000

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from blog.images import fit_card, reencode_image, store_image
 from blog.models import SAFE_MESSAGING_CHECKLIST, Post
 from blog.renditions import DECORATIVE
+from idare.images import fit_card, reencode_image, store_image
 from idare.markdown import render_markdown
 
 UPLOAD_ALT_PLACEHOLDER = "Describe this image for people who cannot see it"

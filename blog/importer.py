@@ -11,7 +11,6 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
-from blog.images import clean_content_image, store_image
 from blog.models import SAFE_MESSAGING_CHECKLIST, Author, Page, Post, Review, Tag, tag_slug
 from blog.renditions import make_renditions, responsive_images
 from idare.content import (
@@ -25,6 +24,7 @@ from idare.content import (
     text_field,
     validate,
 )
+from idare.images import clean_content_image, store_image
 from idare.markdown import render_markdown
 
 POST_KEYS = {

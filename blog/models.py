@@ -22,8 +22,8 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from blog.cards import CARD_DESIGN, CARD_SIZE, render_card
-from blog.images import hashed_file, store_image
 from blog.renditions import delete_with_renditions, make_renditions, media_names, picture, responsive_images
+from idare.images import hashed_file, store_image
 from idare.markdown import render_markdown
 
 WORDS_PER_MINUTE = 200

@@ -10,6 +10,9 @@ class IdareConfig(AppConfig):
     content_steps = "idare.snippets.content_steps"
 
     def ready(self):
-        from idare import snippets
+        from idare import (
+            checks,  # noqa: F401 - registers the deployment checks
+            snippets,
+        )
 
         snippets.connect()

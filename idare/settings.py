@@ -273,22 +273,47 @@ def env_rate(name: str, default: str) -> str:
 
 
 IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
+# Enquiries and contact messages stored per visitor network: enough for a household or an office,
+# too few for a flood. Over it, the form comes back (429) with what the person typed.
+IDARE_ENQUIRY_RATE = env_rate("IDARE_ENQUIRY_RATE", "10/hour")
+IDARE_CONTACT_RATE = env_rate("IDARE_CONTACT_RATE", "10/hour")
 IDARE_REGISTRATION_RATE = env_rate("IDARE_REGISTRATION_RATE", "10/hour")
 
-# Engage registrations are deleted this many days after their session ends (manage.py purge_registrations).
-IDARE_REGISTRATION_RETENTION_DAYS = int(os.environ.get("IDARE_REGISTRATION_RETENTION_DAYS", "30"))
 
-# Outgoing e-mail (confirmations to the person who registered). SMTP from the environment in
-# production; `make run` and `make serve` keep each message as a file under var/mail instead.
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+def env_days(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of days (1 or more), not {value!r}")
+    return int(value)
+
+
+# Closed enquiries and contact messages are deleted this many days after they were closed
+# (`manage.py purge_enquiries`, run daily). The privacy notice states the period: change both.
+IDARE_ENQUIRY_RETENTION_DAYS = env_days("IDARE_ENQUIRY_RETENTION_DAYS", 90)
+
+# Engage registrations are deleted this many days after their session ends (manage.py purge_registrations).
+IDARE_REGISTRATION_RETENTION_DAYS = env_days("IDARE_REGISTRATION_RETENTION_DAYS", 30)
+
+# Outgoing e-mail: staff notices (a link to the admin, never what people wrote) and confirmations.
+# "smtp" in production; "file" keeps each message as a file in DJANGO_EMAIL_FILE_PATH (`make run`
+# and `make serve`). There is deliberately no console backend: e-mails must never reach the log.
+EMAIL_BACKENDS = {"smtp": "django.core.mail.backends.smtp.EmailBackend",
+                  "file": "django.core.mail.backends.filebased.EmailBackend"}
+_email_backend = os.environ.get("DJANGO_EMAIL_BACKEND", "file" if DEBUG else "smtp")
+if _email_backend not in EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"DJANGO_EMAIL_BACKEND must be one of {', '.join(EMAIL_BACKENDS)}, "
+                               f"not {_email_backend!r}")
+EMAIL_BACKEND = EMAIL_BACKENDS[_email_backend]
 EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH", IDARE_STATE_DIR / "mail"))
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=EMAIL_PORT == 465)
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "iDare <no-reply@idare.invalid>")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"iDare <no-reply@{urlsplit(SITE_URL).hostname}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Keys that encrypt what people send us (idare/crypto.py): comma-separated Fernet keys, newest first.
 # Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'

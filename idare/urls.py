@@ -31,6 +31,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("engage/", include("engage.urls")),
     path("help/", include("support.help_urls")),
+    path("contact/", include("support.contact_urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", require_safe(public_page()(sitemap_views.sitemap)), {"sitemaps": SITEMAPS},

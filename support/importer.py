@@ -1,4 +1,6 @@
-"""Support's content: helplines.yaml, the crisis helplines shown on /help/."""
+"""Support's content: helplines.yaml (the crisis helplines on /help/) and support/: the languages
+people can ask for, the provider directory's seed listings, the services on /support/ and the texts
+of Support's pages."""
 
 from __future__ import annotations
 
@@ -8,9 +10,22 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from idare import snapshots
-from idare.content import ContentError, Report, check_keys, records, sync, text_field, validate
+from idare.content import (
+    CREATED,
+    UNCHANGED,
+    ContentError,
+    Report,
+    check_keys,
+    load_yaml,
+    read_file,
+    read_front_matter,
+    records,
+    sync,
+    text_field,
+    validate,
+)
 from support import snapshot
-from support.models import Helpline
+from support.models import Concern, FeeBand, Helpline, Language, Provider, Service, SupportText
 
 HELPLINE_KEYS = {
     "name", "slug", "numbers", "urgency", "lead", "hours", "cost", "languages", "channels", "audience",
@@ -18,10 +33,24 @@ HELPLINE_KEYS = {
 }
 HELPLINE_REQUIRED = {"name", "numbers", "urgency", "hours", "cost", "audience", "source", "last_verified_on",
                      "verified_by"}
+PROVIDER_TEXT = {"name", "slug", "credentials", "registration", "city", "fee_band", "fee_note", "gender", "bio"}
+PROVIDER_FLAGS = {"online": False, "in_person": False, "queer_affirmative": False, "accepting_new_clients": True,
+                  "example": False, "listed": True}
+PROVIDER_KEYS = PROVIDER_TEXT | set(PROVIDER_FLAGS) | {"languages", "concerns"}
+PROVIDER_REQUIRED = {"name", "credentials", "languages", "fee_band", "bio"}
+SERVICE_KEYS = {"title", "slug", "summary", "fee_band", "fee_detail", "position", "active"}
+TEXT_KEYS = {"slug", "title", "description"}
 
 
 def content_steps(content_dir: Path) -> list:
-    return [(content_dir / "helplines.yaml", _import_helplines)]
+    folder = content_dir / "support"
+    return [
+        (content_dir / "helplines.yaml", _import_helplines),
+        (folder / "languages.yaml", _import_languages),
+        (folder / "providers.yaml", _import_providers),
+        (folder / "services.yaml", _import_services),
+        *((path, _import_text) for path in sorted((folder / "texts").glob("*.md"))),
+    ]
 
 
 def _import_helplines(path: Path, content_dir: Path, report: Report, *, force: bool, dry_run: bool) -> None:
@@ -40,3 +69,85 @@ def _import_helplines(path: Path, content_dir: Path, report: Report, *, force: b
         sync("helpline", Helpline, helpline, sorted(HELPLINE_KEYS - {"slug"}), report, force=force)
     # Also when nothing changed: a fresh server gets its copy for /help/ and the 503 page.
     snapshots.refresh_on_commit(snapshot.NAME)
+
+
+def _import_languages(path: Path, content_dir: Path, report: Report, *, force: bool, dry_run: bool) -> None:
+    names = records_of_names(path, "languages")
+    for name in names:
+        _, created = _named(Language, name)
+        report.record("language", CREATED if created else UNCHANGED, slugify(name))
+
+
+def _import_providers(path: Path, content_dir: Path, report: Report, *, force: bool, dry_run: bool) -> None:
+    for number, record in enumerate(records(path, "providers"), 1):
+        where = f"provider #{number}: "
+        check_keys(record, PROVIDER_KEYS, PROVIDER_REQUIRED, where=where)
+        flags = {key: record.get(key, default) for key, default in PROVIDER_FLAGS.items()}
+        if not all(isinstance(value, bool) for value in flags.values()):
+            raise ContentError(f"{where}{', '.join(PROVIDER_FLAGS)} must be true or false")
+        languages, concerns = _name_list(record, "languages", where), _name_list(record, "concerns", where)
+        if not languages:
+            raise ContentError(f"{where}languages must list at least one language")
+        provider = Provider(**{key: text_field(record, key) for key in PROVIDER_TEXT}, **flags)
+        provider.slug = provider.slug or slugify(provider.name)
+        if provider.fee_band not in FeeBand.values:
+            raise ContentError(f"{where}fee_band must be one of {', '.join(FeeBand.values)}")
+        validate(provider)
+
+        def set_names(saved: Provider, languages=languages, concerns=concerns) -> None:
+            saved.languages.set([_named(Language, name)[0] for name in languages])
+            saved.concerns.set([_named(Concern, name)[0] for name in concerns])
+
+        fields = sorted(PROVIDER_TEXT - {"slug"} | set(PROVIDER_FLAGS))
+        sync("provider", Provider, provider, fields, report, force=force, after_save=set_names,
+             incoming_fingerprint=provider.fingerprint(language_names=languages, concern_names=concerns))
+
+
+def _import_services(path: Path, content_dir: Path, report: Report, *, force: bool, dry_run: bool) -> None:
+    for number, record in enumerate(records(path, "services"), 1):
+        where = f"service #{number}: "
+        check_keys(record, SERVICE_KEYS, {"title", "summary"}, where=where)
+        position, active = record.get("position", 100), record.get("active", True)
+        if not isinstance(position, int) or position < 0 or not isinstance(active, bool):
+            raise ContentError(f"{where}position must be a whole number and active true or false")
+        service = Service(**{key: text_field(record, key) for key in SERVICE_KEYS - {"position", "active"}},
+                          position=position, active=active)
+        service.slug = service.slug or slugify(service.title)
+        if service.fee_band not in ["", *FeeBand.values]:
+            raise ContentError(f"{where}fee_band must be one of {', '.join(FeeBand.values)}, or left out")
+        validate(service, exclude=["summary_html"])
+        sync("service", Service, service, ["title", "summary", "fee_band", "fee_detail", "position", "active"],
+             report, force=force)
+
+
+def _import_text(path: Path, content_dir: Path, report: Report, *, force: bool, dry_run: bool) -> None:
+    meta, body = read_front_matter(path)
+    check_keys(meta, TEXT_KEYS, {"slug", "title"})
+    text = SupportText(slug=text_field(meta, "slug"), title=text_field(meta, "title"),
+                       description=text_field(meta, "description"), body=body)
+    if text.slug not in SupportText.Place.values:
+        raise ContentError(f"slug must be one of {', '.join(SupportText.Place.values)} (the place it is shown)")
+    validate(text, exclude=["body_html"])
+    sync("support text", SupportText, text, ["title", "description", "body"], report, force=force)
+
+
+def records_of_names(path: Path, what: str) -> list[str]:
+    names = load_yaml(read_file(path)) or []
+    if not isinstance(names, list) or not all(isinstance(name, str) and name.strip() for name in names):
+        raise ContentError(f"expected a list of {what}, one name per line like '- Hindi'")
+    return [" ".join(name.split()) for name in names]
+
+
+def _name_list(record: dict, key: str, where: str) -> list[str]:
+    names = record.get(key) or []
+    if not isinstance(names, list) or not all(isinstance(name, str) and name.strip() for name in names):
+        raise ContentError(f"{where}{key} must be a list of names, like [English, Hindi]")
+    return [" ".join(name.split()) for name in names]
+
+
+def _named(model, name: str):
+    """The language or concern of that name (any case), made when missing."""
+    existing = model.objects.filter(name__iexact=name).first()
+    if existing:
+        return existing, False
+    return model.objects.create(name=name, slug=slugify(name)), True

@@ -1,11 +1,18 @@
 import datetime
 import hashlib
 import re
+import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from idare.crypto import EncryptedTextField
+from idare.markdown import render_markdown
 
 REVERIFY_AFTER_DAYS = 90
 PHONE_NUMBER = re.compile(r"^\+?[0-9][0-9 ()-]{1,24}$")
@@ -101,3 +108,392 @@ class Helpline(models.Model):
             self.verified_by, str(self.active), self.editor_note,
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+# --- The provider directory and the Support page ------------------------------------------------
+
+class FeeBand(models.TextChoices):
+    """What a session costs. Sliding scale: the fee is agreed with each person according to income."""
+
+    FREE = "free", "Free"
+    SLIDING = "sliding", "Sliding scale (agreed according to income)"
+    UP_TO_500 = "up-to-500", "₹500 or less a session"
+    UP_TO_1500 = "up-to-1500", "₹501 to ₹1,500 a session"
+    OVER_1500 = "over-1500", "More than ₹1,500 a session"
+
+
+# The bands a person who can pay at most N a session can afford. A sliding scale is agreed
+# according to income, so it is offered to anyone who can pay something.
+AFFORDABLE_BANDS = {
+    0: [FeeBand.FREE],
+    500: [FeeBand.FREE, FeeBand.SLIDING, FeeBand.UP_TO_500],
+    1500: [FeeBand.FREE, FeeBand.SLIDING, FeeBand.UP_TO_500, FeeBand.UP_TO_1500],
+}
+
+
+class Named(models.Model):
+    """A short list editors keep (languages, concerns), each a name and its slug for addresses."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(name="") & ~Q(slug=""), name="%(class)s_has_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Language(Named):
+    pass
+
+
+class Concern(Named):
+    """Something people ask for help with, such as anxiety or grief: providers list those they work with."""
+
+
+class ProviderQuerySet(models.QuerySet):
+    def listed(self):
+        """The one rule for what readers see."""
+        return self.filter(listed=True)
+
+    def choosable(self):
+        """Providers a person may name in an enquiry: real ones, listed, taking new clients."""
+        return self.listed().filter(example=False, accepting_new_clients=True)
+
+    def for_directory(self):
+        return self.prefetch_related("languages", "concerns").order_by("example", "-accepting_new_clients", "name")
+
+    def affordable_at(self, fee_max: int):
+        return self.filter(fee_band__in=AFFORDABLE_BANDS[fee_max])
+
+
+class Provider(models.Model):
+    class Gender(models.TextChoices):
+        WOMAN = "woman", "Woman"
+        MAN = "man", "Man"
+        NON_BINARY = "non-binary", "Non-binary"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True, help_text="The provider's address: /support/providers/<slug>/")
+    credentials = models.CharField(
+        max_length=200, help_text="Qualifications and role, e.g. “M.Phil. Clinical Psychology; clinical psychologist”."
+    )
+    registration = models.CharField(
+        max_length=200, blank=True,
+        help_text="Where a registration applies: the register and number, e.g. “RCI CRR No. A12345”. "
+                  "Leave empty where none applies.",
+    )
+    languages = models.ManyToManyField(Language, related_name="providers")
+    online = models.BooleanField(default=False, help_text="Offers sessions online (video or phone).")
+    in_person = models.BooleanField(default=False, help_text="Offers sessions in person, in the city below.")
+    city = models.CharField(max_length=80, blank=True, help_text="Required for in-person sessions.")
+    fee_band = models.CharField(max_length=20, choices=FeeBand.choices)
+    fee_note = models.CharField(
+        max_length=200, blank=True, help_text="Optional detail, e.g. “₹300 to ₹800, according to income”."
+    )
+    concerns = models.ManyToManyField(Concern, blank=True, related_name="providers",
+                                      help_text="What they work with.")
+    gender = models.CharField(max_length=20, choices=Gender.choices, blank=True,
+                              help_text="As the provider describes themselves; leave empty if not stated.")
+    queer_affirmative = models.BooleanField(
+        "queer-affirmative", default=False,
+        help_text="The provider describes their practice as affirming of LGBTQIA+ people.",
+    )
+    accepting_new_clients = models.BooleanField(default=True)
+    bio = models.TextField("short bio", max_length=1200,
+                           help_text="A few sentences in the provider's words. Plain text.")
+    photo = models.ImageField(upload_to="providers/", blank=True, width_field="photo_width",
+                              height_field="photo_height")
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    example = models.BooleanField(
+        default=False,
+        help_text="An invented listing that shows how the directory looks. Readers see “Example listing: not a "
+                  "real provider” and cannot choose it in an enquiry. Replace these with real providers.",
+    )
+    listed = models.BooleanField(default=True, help_text="Shown in the directory.")
+    updated_at = models.DateTimeField(auto_now=True)
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name="") & ~Q(slug=""), name="provider_has_name"),
+            models.CheckConstraint(condition=Q(online=True) | Q(in_person=True), name="provider_has_a_mode"),
+            models.CheckConstraint(condition=Q(in_person=False) | ~Q(city=""), name="in_person_provider_has_city"),
+            models.CheckConstraint(condition=Q(fee_band__in=FeeBand.values), name="provider_fee_band_known"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("support:provider", args=[self.slug])
+
+    def clean(self):
+        if not (self.online or self.in_person):
+            raise ValidationError("Choose online, in person, or both.")
+        if self.in_person and not self.city.strip():
+            raise ValidationError({"city": "Give the city where in-person sessions take place."})
+
+    def fingerprint(self, language_names=None, concern_names=None) -> str:
+        if language_names is None:
+            language_names = [language.name for language in self.languages.all()]
+        if concern_names is None:
+            concern_names = [concern.name for concern in self.concerns.all()]
+        parts = [
+            self.name, self.slug, self.credentials, self.registration, str(self.online), str(self.in_person),
+            self.city, self.fee_band, self.fee_note, self.gender, str(self.queer_affirmative),
+            str(self.accepting_new_clients), self.bio, str(self.example), str(self.listed),
+            "|".join(sorted(language_names)), "|".join(sorted(concern_names)),
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+class Service(models.Model):
+    """One thing Support offers, shown on /support/ with what it costs."""
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = MarkdownxField(help_text="Two or three sentences in Markdown.")
+    summary_html = models.TextField(editable=False, default="")
+    fee_band = models.CharField(max_length=20, choices=FeeBand.choices, blank=True,
+                                help_text="Leave empty while the fee is not yet confirmed.")
+    fee_detail = models.CharField(max_length=200, blank=True, help_text="Shown after the fee band, e.g. the amounts.")
+    position = models.PositiveSmallIntegerField(default=100, help_text="Lower comes first.")
+    active = models.BooleanField(default=True, help_text="Only active services are shown.")
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="service_has_title"),
+            models.CheckConstraint(condition=Q(fee_band__in=["", *FeeBand.values]), name="service_fee_band_known"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.summary_html = render_markdown(self.summary)
+        super().save(*args, **kwargs)
+
+    def fingerprint(self) -> str:
+        parts = [self.title, self.slug, self.summary, self.fee_band, self.fee_detail, str(self.position),
+                 str(self.active)]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+class SupportText(models.Model):
+    """Prose that editors keep on Support's pages, one text per place."""
+
+    class Place(models.TextChoices):
+        HOW_IT_WORKS = "how-it-works", "Support page: how it works"
+        WHAT_TO_EXPECT = "what-to-expect", "Support page: what to expect"
+        NEXT_STEPS = "next-steps", "After an enquiry: what happens next (page and e-mail)"
+        CONTACT = "contact", "Contact page: the text around the form"
+
+    slug = models.SlugField("place", max_length=40, unique=True, choices=Place.choices)
+    title = models.CharField(max_length=200, help_text="The heading shown above the text.")
+    description = models.CharField(max_length=300, blank=True, help_text="For search engines, where the text "
+                                                                          "is a page of its own.")
+    body = MarkdownxField(help_text="Markdown. Mark anything only iDare can confirm as “[to be confirmed by iDare]”.")
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "Support text"
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="support_text_has_title")]
+
+    def __str__(self):
+        return self.get_slug_display()
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def for_places(cls, *places: str) -> dict[str, "SupportText"]:
+        """The texts for these places in one query, keyed by place; a place without a text is absent."""
+        return {text.slug: text for text in cls.objects.filter(slug__in=places)}
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256("\x1f".join([self.slug, self.title, self.description, self.body]).encode()).hexdigest()
+
+
+# --- What people send us: enquiries and contact messages ----------------------------------------
+# Sensitive by design: contact details and free text are encrypted at rest, staff need a dedicated
+# permission to see them, every opening is recorded, and closed ones are purged after a while.
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_reference(prefix: str) -> str:
+    """Ten random characters (50 bits): nobody can guess another person's reference."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+    return f"{prefix}-{chars[:5]}-{chars[5:]}"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    REFERRED = "referred", "Referred"
+    CLOSED = "closed", "Closed"
+
+
+class ReplyBy(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone"
+
+
+class Mode(models.TextChoices):
+    ONLINE = "online", "Online"
+    IN_PERSON = "in-person", "In person"
+    EITHER = "either", "Either is fine"
+
+
+class Budget(models.TextChoices):
+    FREE = "free", "Nothing: I need free support"
+    UP_TO_500 = "up-to-500", "Up to ₹500 a session"
+    UP_TO_1500 = "up-to-1500", "Up to ₹1,500 a session"
+    MORE = "more", "More than ₹1,500 a session"
+    UNSURE = "unsure", "I am not sure yet"
+
+
+class Topic(models.TextChoices):
+    GENERAL = "general", "A general question or feedback"
+    PRESS = "press", "Press and media"
+    PARTNERSHIPS = "partnerships", "Partnerships, and programmes for a school, college or workplace"
+    HELPLINE = "helpline", "A helpline that did not connect or has changed"
+    SITE = "site", "A problem with this website"
+
+
+class InboxQuerySet(models.QuerySet):
+    def purgeable(self, retention_days: int, now=None):
+        """Closed longer ago than the retention period."""
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=retention_days)
+        return self.filter(status=Status.CLOSED, closed_at__lt=cutoff)
+
+
+class Inbound(models.Model):
+    """What enquiries and contact messages share: who to reply to, and the staff's triage."""
+
+    reference_prefix = ""
+
+    reference = models.CharField(max_length=16, unique=True, editable=False)
+    name = EncryptedTextField("first name or alias")
+    reply_by = models.CharField("reply by", max_length=10, choices=ReplyBy.choices)
+    email = EncryptedTextField("e-mail", blank=True)
+    phone = EncryptedTextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", help_text="Who is looking after this.")
+    notes = EncryptedTextField(blank=True, help_text="For staff only. Encrypted like the rest of it.")
+    received_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    consented_at = models.DateTimeField(editable=False, help_text="When the person agreed to be contacted.")
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                     help_text="Deleted a retention period after this.")
+
+    objects = InboxQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="%(class)s_status_known"),
+            models.CheckConstraint(condition=Q(reply_by__in=ReplyBy.values), name="%(class)s_reply_by_known"),
+            models.CheckConstraint(condition=Q(status="closed") ^ Q(closed_at__isnull=True),
+                                   name="%(class)s_closed_when_closed"),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name.capitalize()} {self.reference}"  # never the person's details
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = new_reference(self.reference_prefix)
+        if self.status == Status.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        elif self.status != Status.CLOSED:
+            self.closed_at = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "closed_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def reply_to(self) -> str:
+        return self.email if self.reply_by == ReplyBy.EMAIL else self.phone
+
+
+class Enquiry(Inbound):
+    """A request for help finding support: sensitive health data."""
+
+    reference_prefix = "E"
+
+    safe_to_leave_message = models.BooleanField(help_text="If not, staff never leave a message.")
+    language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 help_text="Empty: another language (see their words).")
+    mode = models.CharField(max_length=12, choices=Mode.choices)
+    budget = models.CharField("what they can pay", max_length=12, choices=Budget.choices)
+    help_with = EncryptedTextField("what they would like help with", blank=True)
+    preferred_provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+")
+
+    class Meta(Inbound.Meta):
+        verbose_name_plural = "enquiries"
+        default_permissions = ()  # only the one below: enquiries are not for every editor
+        permissions = [("handle_enquiry", "Can read and triage enquiries")]
+        constraints = [
+            *Inbound.Meta.constraints,
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="enquiry_mode_known"),
+            models.CheckConstraint(condition=Q(budget__in=Budget.values), name="enquiry_budget_known"),
+        ]
+
+    def clean(self):
+        if self.preferred_provider_id and self.preferred_provider.example:
+            raise ValidationError({"preferred_provider": "An example listing is not a real provider and cannot be "
+                                                         "chosen."})
+
+
+class ContactMessage(Inbound):
+    reference_prefix = "C"
+
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    message = EncryptedTextField()
+
+    class Meta(Inbound.Meta):
+        default_permissions = ()
+        permissions = [("handle_contact_message", "Can read and answer contact messages")]
+        constraints = [
+            *Inbound.Meta.constraints,
+            models.CheckConstraint(condition=Q(topic__in=Topic.values), name="contact_topic_known"),
+        ]
+
+
+class StaffAccess(models.Model):
+    """One time a member of staff opened an enquiry or a message: who and when."""
+
+    enquiry = models.ForeignKey(Enquiry, null=True, on_delete=models.CASCADE, related_name="accesses")
+    contact_message = models.ForeignKey(ContactMessage, null=True, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, help_text="Kept if the account is deleted.")
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        default_permissions = ()
+        verbose_name_plural = "staff accesses"
+        constraints = [
+            models.CheckConstraint(condition=Q(enquiry__isnull=True) ^ Q(contact_message__isnull=True),
+                                   name="access_to_one_record"),
+        ]
+
+    def __str__(self):
+        return f"opened by {self.username} at {timezone.localtime(self.opened_at):%Y-%m-%d %H:%M}"

@@ -1,15 +1,50 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from idare.caching import public_page
+from support.forms import directory_filters
+from support.models import FeeBand, Provider, Service, SupportText
 from support.snapshot import active_helplines, summarize
+
+PROVIDERS_PER_PAGE = 12
 
 
 @require_safe
 @public_page()
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "support/index.html")
+    texts = SupportText.for_places(SupportText.Place.HOW_IT_WORKS, SupportText.Place.WHAT_TO_EXPECT)
+    return render(request, "support/index.html", {
+        "services": Service.objects.filter(active=True),
+        "how_it_works": texts.get(SupportText.Place.HOW_IT_WORKS),
+        "what_to_expect": texts.get(SupportText.Place.WHAT_TO_EXPECT),
+        "fee_bands": FeeBand,
+    })
+
+
+@require_safe
+@public_page()
+def provider_list(request: HttpRequest) -> HttpResponse:
+    """Filters combine in the query string, so a search can be shared or bookmarked; a filter that
+    makes no sense is dropped (and the page says so), never an error."""
+    filters = directory_filters(request.GET)
+    providers = filters.filter(Provider.objects.listed()).for_directory()
+    paginator = Paginator(providers, PROVIDERS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", "1"))
+    except (InvalidPage, ValueError) as exc:
+        raise Http404("No such page of providers.") from exc
+    return render(request, "support/provider_list.html", {
+        "filters": filters, "applied": filters.applied(), "page_obj": page, "providers": page.object_list,
+    })
+
+
+@require_safe
+@public_page()
+def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = get_object_or_404(Provider.objects.listed().prefetch_related("languages", "concerns"), slug=slug)
+    return render(request, "support/provider_detail.html", {"provider": provider})
 
 
 @require_safe

@@ -1,5 +1,7 @@
 import contextlib
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -43,6 +45,14 @@ def snapshot_dir(settings, tmp_path):
 def content(db):
     """The real initial content from content/, imported as `make run` imports it."""
     call_command("import_content", stdout=io.StringIO())
+
+
+@pytest.fixture
+def content_dir(tmp_path) -> Path:
+    """A copy of content/ that a test may change."""
+    target = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, target)
+    return target
 
 
 @pytest.fixture

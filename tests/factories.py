@@ -10,7 +10,20 @@ from PIL import Image
 from blog.models import Author, Page, Post, Tag, tag_slug
 from engage.models import Programme, Session
 from idare.models import Snippet
-from support.models import Helpline
+from support.models import (
+    Concern,
+    ContactMessage,
+    Enquiry,
+    FeeBand,
+    Helpline,
+    Language,
+    Mode,
+    Provider,
+    ReplyBy,
+    Service,
+    SupportText,
+    Topic,
+)
 
 _numbers = itertools.count(1)
 
@@ -57,6 +70,52 @@ def make_helpline(**fields) -> Helpline:
         "last_verified_on": timezone.localdate(), "verified_by": "a test",
     }
     return Helpline.objects.create(**{**defaults, **fields})
+
+
+def make_language(name: str) -> Language:
+    return Language.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})[0]
+
+
+def make_concern(name: str) -> Concern:
+    return Concern.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})[0]
+
+
+def make_provider(*, languages=("English",), concerns=(), **fields) -> Provider:
+    n = next(_numbers)
+    defaults = {
+        "name": f"Provider {n}", "slug": f"provider-{n}", "credentials": "M.A. Psychology; counsellor",
+        "online": True, "fee_band": FeeBand.SLIDING, "bio": f"The bio of provider {n}.",
+    }
+    provider = Provider.objects.create(**{**defaults, **fields})
+    provider.languages.set([make_language(name) for name in languages])
+    provider.concerns.set([make_concern(name) for name in concerns])
+    return provider
+
+
+def make_service(**fields) -> Service:
+    n = next(_numbers)
+    defaults = {"title": f"Service {n}", "slug": f"service-{n}", "summary": f"What service {n} is.",
+                "fee_band": FeeBand.FREE, "position": n}
+    return Service.objects.create(**{**defaults, **fields})
+
+
+def make_support_text(place: str, **fields) -> SupportText:
+    defaults = {"title": f"The {place} text", "body": f"Words for {place}."}
+    return SupportText.objects.create(slug=place, **{**defaults, **fields})
+
+
+def make_enquiry(**fields) -> Enquiry:
+    defaults = {
+        "name": "Asha", "reply_by": ReplyBy.EMAIL, "email": "asha@example.com", "safe_to_leave_message": True,
+        "mode": Mode.ONLINE, "budget": "up-to-500", "help_with": "Worry at work", "consented_at": timezone.now(),
+    }
+    return Enquiry.objects.create(**{**defaults, **fields})
+
+
+def make_contact_message(**fields) -> ContactMessage:
+    defaults = {"name": "Ravi", "reply_by": ReplyBy.PHONE, "phone": "+91 98450 12345", "topic": Topic.GENERAL,
+                "message": "Hello there", "consented_at": timezone.now()}
+    return ContactMessage.objects.create(**{**defaults, **fields})
 
 
 def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 120, 90), exif: bytes | None = None) -> bytes:
@@ -107,7 +166,7 @@ def stored_image(folder: str = "posts", size=(2000, 1000), color=(90, 140, 160),
     """An image stored as an upload would be: validated, re-encoded, named by its content."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from blog.images import reencode_image, store_image
+    from idare.images import reencode_image, store_image
 
     extension = {"JPEG": "jpg", "PNG": "png"}[fmt]
     upload = SimpleUploadedFile(f"picture.{extension}", image_bytes(fmt, size=size, color=color))

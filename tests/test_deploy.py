@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "idare.example",
     "SITE_URL": "https://idare.example",
     "IDARE_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGVzdHMtb24=",
+    "DJANGO_EMAIL_HOST": "smtp.idare.example",
 }
 
 
@@ -49,6 +50,25 @@ def test_turning_off_hsts_outside_production_is_caught_by_the_checklist():
     result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                  {**PRODUCTION, "DJANGO_SECURE_HSTS_SECONDS": "0", "DJANGO_SECURE_SSL_REDIRECT": "0"})
     assert result.returncode != 0 and "security.W004" in result.stderr + result.stdout
+
+
+def test_without_a_mail_server_the_checklist_says_staff_would_never_hear_of_enquiries():
+    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION,
+                 drop=["DJANGO_EMAIL_HOST"])
+    assert result.returncode != 0 and "idare.W001" in result.stderr + result.stdout
+    assert "DJANGO_EMAIL_HOST is not set" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("DJANGO_EMAIL_BACKEND", "console", "DJANGO_EMAIL_BACKEND must be one of smtp, file"),
+    ("IDARE_ENQUIRY_RATE", "lots", "IDARE_ENQUIRY_RATE: a rate looks like"),
+    ("IDARE_CONTACT_RATE", "5 per hour", "IDARE_CONTACT_RATE: a rate looks like"),
+    ("IDARE_ENQUIRY_RETENTION_DAYS", "forever", "IDARE_ENQUIRY_RETENTION_DAYS must be a whole number of days"),
+    ("IDARE_ENQUIRY_RETENTION_DAYS", "0", "IDARE_ENQUIRY_RETENTION_DAYS must be a whole number of days"),
+])
+def test_malformed_enquiry_settings_are_refused_clearly(name, value, message):
+    result = run([sys.executable, "manage.py", "check"], {**PRODUCTION, name: value})
+    assert result.returncode != 0 and message in result.stderr
 
 
 def test_a_malformed_boolean_is_refused_clearly():
