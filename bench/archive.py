@@ -121,12 +121,12 @@ def pick_tags(rng: random.Random, tag_ids: Sequence[int], weights: Sequence[floa
 
 class Stopwatch:
     def __init__(self) -> None:
-        self.laps: dict[str, float] = {}
+        self.laps: list[tuple[str, float]] = []  # in order (a JSON list keeps it, a jsonb object does not)
         self._last = time.monotonic()
 
     def lap(self, name: str) -> None:
         now = time.monotonic()
-        self.laps[name] = round(now - self._last, 1)
+        self.laps.append((name, round(now - self._last, 1)))
         self._last = now
 
 

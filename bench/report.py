@@ -179,6 +179,9 @@ def shortfalls(run: Run) -> list[str]:
                      "\"page cache on\" and \"page cache off\" rows measure the same code"
                      + (f"; their requests per second differ by {', '.join(spreads)}, a measure of this run's noise."
                         if spreads else "."))
+    elif "all" not in run.knobs.cold_pages:
+        notes.append("Rows without \"page cache off\" are measured as the site is served, page cache on: a miss "
+                     "shows only in their queries. `BENCH_COLD_PAGES=all` measures every page with it off too.")
     unmeasured: dict[tuple[str, str, int], list[int]] = {}
     for s in run.series:
         if not s.measured:
@@ -269,13 +272,15 @@ def markdown(run: Run) -> str:
         out += [f"## Scaling: p50 at {max(run.archives):,} posts over p50 at {min(run.archives):,}", "",
                 *scaling_table(run), ""]
     out += [f"## Lighthouse (mobile, {min(run.archives):,}-post archive)", ""]
-    out += lighthouse_table(run) if run.audits else ["Not run (see above)."]
+    out += [*lighthouse_table(run), "", "Lighthouse's performance score simulates a slow phone from what it observed: "
+            "on a busy machine, long main-thread tasks (Total Blocking Time) lower it. The other three do not "
+            "depend on load."] if run.audits else ["Not run (see above)."]
     out += ["", "The JSON reports and wrk's own output are kept in `var/bench/results/` (not in git)."]
     return "\n".join(out) + "\n"
 
 
 def _archive_note(info: dict) -> str:
-    steps = ", ".join(f"{name} {seconds} s" for name, seconds in info.get("steps", {}).items())
+    steps = ", ".join(f"{name} {seconds} s" for name, seconds in info.get("steps", []))
     built = f"generated in {info.get('generated_in', info['seconds'])} s ({steps})"
     how = f"reused, built earlier: {built}" if info.get("reused") else built
     return (f"{info['published']:,} published of {info['posts']:,} posts, {info['tags']} tags, "

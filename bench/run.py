@@ -149,8 +149,11 @@ def prepare_archives(run: Run, site: Site, ports: dict[int, tuple[int, int]]) ->
         env = site.environment(size, ports[size][0], page_cache=False)
         info = django_child("bench.archive", [str(size), *(["--fresh"] if run.knobs.fresh else [])], env)
         run.archives[size] = info
-        print(f"  {'reused' if info['reused'] else 'generated'} in {info['seconds']} s "
-              f"({', '.join(f'{step} {seconds} s' for step, seconds in info['steps'].items())})", flush=True)
+        if info["reused"]:
+            print(f"  reused in {info['seconds']} s (generated earlier in {info['generated_in']} s)", flush=True)
+        else:
+            steps = ", ".join(f"{step} {seconds} s" for step, seconds in info["steps"])
+            print(f"  generated in {info['seconds']} s ({steps})", flush=True)
         pages = [s for s in run.series if s.archive == size]
         counts = django_child("bench.pagestats", [json.dumps({s.key: [s.method, s.path] for s in pages})], env)
         for s in pages:

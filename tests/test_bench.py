@@ -74,7 +74,7 @@ def test_short_settings_are_labelled_a_smoke_run(monkeypatch):
 
 
 ARCHIVE_INFO = {"posts": 100, "published": 97, "tags": 200, "posts_on_trust_tag": 20, "posts_with_rare_term": 5,
-                "reused": False, "seconds": 1.0, "generated_in": 1.0, "steps": {"copy posts": 0.5}}
+                "reused": False, "seconds": 1.0, "generated_in": 1.0, "steps": [["copy posts", 0.5]]}
 
 
 def make_run(article_rps: float, p50_small: float, p50_large: float) -> report.Run:
