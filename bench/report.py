@@ -213,7 +213,8 @@ def shortfalls(run: Run) -> list[str]:
                          " of nginx serving the same bytes: what gunicorn's sync workers cost (a new connection "
                          "per request, no keep-alive): a limit of the serving stack, not of the application.")
     if len(sizes) > 1:
-        over = [f"{key} ({ratio:.2f}×)" for key, _, ratio in scaling(run)
+        labels = {s.key: s.label for s in run.series}
+        over = [f"{labels[key]} ({ratio:.2f}×)" for key, _, ratio in scaling(run)
                 if key in SCALING_PAGES and ratio is not None and ratio > SCALING_LIMIT]
         notes.append(f"p50 at {sizes[-1]:,} posts over p50 at {sizes[0]:,}: " + (
             f"over {SCALING_LIMIT}× for {', '.join(over)}." if over

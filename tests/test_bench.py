@@ -91,7 +91,7 @@ def make_run(article_rps: float, p50_small: float, p50_large: float) -> report.R
 
 def test_report_names_a_page_slower_than_the_scaling_target():
     notes = report.shortfalls(make_run(article_rps=850, p50_small=10, p50_large=20))
-    assert any("over 1.5× for home (2.00×)" in note for note in notes)
+    assert any("over 1.5× for Home (2.00×)" in note for note in notes)
     assert any("warm article at 100 posts serves 85.00%" in note and "meets the 60% target" in note for note in notes)
 
 
