@@ -65,9 +65,10 @@ check-deploy: setup
 	DJANGO_ALLOWED_HOSTS=idare.example SITE_URL=https://idare.example DJANGO_EMAIL_HOST=smtp.idare.example \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-# Throughput, latency, page weight and queries per page, against a `make serve` it starts itself.
-bench: setup
-	$(BIN)/python bench/run.py
+# The site under load next to the ceilings of its stack and of the machine; writes docs/PERFORMANCE.md.
+# Knobs (BENCH_DURATION, BENCH_ROUNDS, BENCH_ARCHIVES, ...) are described in bench/knobs.py.
+bench: setup chromium
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) staticfiles media var db.sqlite3 .secret_key .encryption_key
