@@ -5,6 +5,9 @@ import os
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = 30
+# Request lines up to 8 KB (gunicorn's default is 4 KB): a long search query is cut by the site and
+# answered, not refused by the server with an error page outside the site's design.
+limit_request_line = 8190
 graceful_timeout = 20
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
