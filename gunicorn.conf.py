@@ -20,7 +20,10 @@ errorlog = "-"
 def on_starting(server):
     """Before any worker starts: write this server's copy of what must not depend on the database
     (the crisis helplines for /help/ and the 503 page). A database that does not answer now leaves
-    the last copy in place; the site still starts."""
+    the last copy in place; the site still starts. Only for the site itself: the bench's ceiling app
+    shares this file and must start exactly as it would alone."""
+    if getattr(server.app, "app_uri", None) != "idare.wsgi":
+        return
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idare.settings")

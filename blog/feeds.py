@@ -10,7 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from blog.models import Post
+from blog.models import MARKDOWN_SOURCES, Post
 
 FEED_LENGTH = 20
 RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
@@ -51,7 +51,9 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + reverse("blog:feed")
 
     def items(self):
-        return Post.objects.published().for_listing().prefetch_related("tags")[:FEED_LENGTH]
+        # Unlike a listing, a feed carries each article's full text.
+        posts = Post.objects.published().select_related("author").prefetch_related("tags").defer(*MARKDOWN_SOURCES)
+        return posts.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, post: Post) -> str:
         return post.title

@@ -89,13 +89,22 @@ class Tag(models.Model):
         return reverse("blog:tag", args=[self.slug])
 
 
+# The long texts of an article: a listing or a related-articles box never shows them.
+ARTICLE_TEXTS = ("body", "body_html", "body_text", "sources", "sources_html")
+# The Markdown sources: the article page shows their rendered HTML.
+MARKDOWN_SOURCES = ("body", "sources")
+
+# How many of the newest tag links `related_to` ranks (see there).
+RELATED_WINDOW = 500
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what readers see."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        return self.select_related("author").order_by("-published_at", "-pk")
+        return self.select_related("author").defer(*ARTICLE_TEXTS).order_by("-published_at", "-pk")
 
     def next_publication(self):
         """When the next scheduled article appears to readers (None if none is scheduled)."""
@@ -121,21 +130,34 @@ class PostQuerySet(models.QuerySet):
             return self.annotate(upvoted=models.Value(False))
         return self.annotate(upvoted=Exists(Vote.objects.filter(post=OuterRef("pk"), voter=voter)))
 
-    def related_to(self, post, limit=3) -> list:
+    def related_to(self, post, limit=3, window=RELATED_WINDOW) -> list:
         """Published posts sharing the most tags with `post`, newest first among equals; when too
-        few share a tag, the newest others fill the places. Two queries whatever the archive."""
+        few share a tag, the newest others fill the places. Two queries whatever the archive.
+
+        Candidates are the `window` newest tag links to published posts: counting shared tags over
+        every post of a popular tag would grow with the archive, and an article's neighbours are
+        wanted among recent writing anyway."""
         tag_ids = [tag.pk for tag in post.tags.all()]
+        now = timezone.now()
+        recent_links = (
+            Post.tags.through.objects
+            .filter(tag_id__in=tag_ids, post__status=Post.Status.PUBLISHED, post__published_at__lte=now)
+            .exclude(post_id=post.pk)
+            .order_by("-post__published_at", "-post_id")
+            .values("post_id")[:window]
+        )
         sharing = list(
             self.published()
-            .exclude(pk=post.pk)
-            .filter(tags__in=tag_ids)
+            .filter(pk__in=models.Subquery(recent_links), tags__in=tag_ids)
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
             .select_related("author")
+            .defer(*ARTICLE_TEXTS)
             .order_by("-shared_tags", "-published_at")[:limit]
         ) if tag_ids else []
         if len(sharing) < limit:
             others = self.fill_ins_for(post).exclude(pk__in=[p.pk for p in sharing])
-            sharing += list(others.select_related("author").order_by("-published_at")[: limit - len(sharing)])
+            others = others.select_related("author").defer(*ARTICLE_TEXTS).order_by("-published_at")
+            sharing += list(others[: limit - len(sharing)])
         return sharing
 
     def fill_ins_for(self, post):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blog.models import Author, Page, Post, PreviewLink, ShareCount, SlugRedirect, Tag, Vote
+from blog.models import MARKDOWN_SOURCES, Author, Page, Post, PreviewLink, ShareCount, SlugRedirect, Tag, Vote
 from blog.search import search as search_posts
 from blog.sharing import LINK_NETWORKS, SCRIPT_NETWORKS, opened_from_this_site
 from blog.voters import remember_voter, voter_key, voter_of
@@ -76,7 +76,7 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The same page for every reader, except right after a vote without JavaScript (?voted=1):
     that one shows the voter's own state and is kept out of every cache."""
     just_voted = "voted" in request.GET
-    posts = Post.objects.published().select_related("author").prefetch_related("tags")
+    posts = Post.objects.published().select_related("author").prefetch_related("tags").defer(*MARKDOWN_SOURCES)
     if just_voted:
         posts = posts.with_upvoted_by(voter_key(voter_of(request)))
     post = posts.filter(slug=slug).first()

@@ -93,6 +93,8 @@ def _wait_for_other_imports() -> None:
     the first to commit, then finds everything unchanged. (SQLite serializes writers itself.)"""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # The site's statement timeout guards readers; an import may wait and work longer than that.
+            cursor.execute("SET LOCAL statement_timeout = 0")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
 
 

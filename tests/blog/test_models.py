@@ -68,3 +68,13 @@ def test_related_posts_share_tags_most_shared_first_then_the_newest_others_and_e
     newer_other = make_post(author=author, tags=["Grief"], published_at=timezone.now() - datetime.timedelta(hours=1))
     assert Post.objects.related_to(post) == [both, one, newer_other]
     assert Post.objects.related_to(post, limit=4) == [both, one, newer_other, older_other]
+
+
+def test_related_posts_are_ranked_among_the_newest_tag_links_only_so_the_cost_stays_flat():
+    author = make_author()
+    post = make_post(author=author, tags=["Trust", "Healing"])
+    long_ago = timezone.now() - datetime.timedelta(days=900)
+    make_post(author=author, tags=["Trust", "Healing"], published_at=long_ago)
+    recent = [make_post(author=author, tags=["Trust"], published_at=timezone.now() - datetime.timedelta(days=d))
+              for d in (1, 2)]
+    assert Post.objects.related_to(post, limit=2, window=2) == recent
