@@ -253,6 +253,8 @@ def main(argv: list[str]) -> None:
     database_name(url)
     started, watch = time.monotonic(), Stopwatch()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idare.settings")
+    # Copying 100,000 posts takes longer than the site's statement timeout allows a page.
+    os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"
     import django
     from django.db import connection, connections
 

@@ -33,7 +33,7 @@ from bench.archive import SEED_ARTICLE
 from bench.corpus import COMMON_TERM, RARE_TERM
 from bench.knobs import Knobs
 from bench.report import Baseline, Run, Series, markdown, terminal_summary
-from bench.servers import ROOT, Processes, Server, fetch, gunicorn_command, start_nginx, wait_until_ready
+from bench.servers import ROOT, Processes, Server, drain, fetch, gunicorn_command, start_nginx, wait_until_ready
 from bench.tools import Tools, ensure_tools, load_average, machine_facts
 
 ARTICLE = f"/blog/{SEED_ARTICLE}/"
@@ -184,8 +184,10 @@ def measure(run: Run, tools: Tools, targets: list[tuple[Series | Baseline, Serve
     knobs = run.knobs
 
     def load(server: Server, path: str, method: str, seconds: int) -> wrk.Measurement:
-        return wrk.run(tools.wrk, server.base_url + path, wrk.script_for(folder, method, server.base_url),
-                       seconds=seconds, threads=knobs.threads, connections=knobs.connections, log=log)
+        measured = wrk.run(tools.wrk, server.base_url + path, wrk.script_for(folder, method, server.base_url),
+                           seconds=seconds, threads=knobs.threads, connections=knobs.connections, log=log)
+        drain(server)
+        return measured
 
     if knobs.warmup:
         print(f"warming up every URL for {knobs.warmup} s…", flush=True)

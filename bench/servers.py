@@ -112,6 +112,13 @@ def wait_until_ready(server: Server, path: str) -> None:
     raise RuntimeError(f"{server.name} did not answer {path} on port {server.port}:\n{tail}")
 
 
+def drain(server: Server) -> None:
+    """Waits until the server has answered what wrk left queued when it stopped: slow requests still
+    running would otherwise steal the CPU from whatever is measured next. The probe queues behind them."""
+    with contextlib.suppress(OSError):
+        fetch(server.port, "/healthz", timeout=120)
+
+
 def gunicorn_command(app: str, port: int) -> list[str]:
     return [sys.executable, "-m", "gunicorn", app, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
             "--no-control-socket"]

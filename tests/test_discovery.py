@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -10,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from blog.models import Post
 from tests.factories import make_author, make_page, make_post
@@ -44,6 +46,16 @@ def test_search_ranks_a_title_above_a_subtitle_above_a_body(client):
     make_post(slug="in-title", title="Boundaries are kind", body="Other words.")
     make_post(slug="in-subtitle", title="Saying no", subtitle="Boundaries at work", body="Other words.")
     assert results(client, "boundaries") == ["in-title", "in-subtitle", "in-body"]
+
+
+@ON_POSTGRESQL
+def test_search_ranks_only_the_newest_matches_so_a_common_word_costs_what_a_rare_one_does(client, monkeypatch):
+    monkeypatch.setattr("blog.search.RANKED_MATCHES", 2)
+    old = timezone.now() - datetime.timedelta(days=400)
+    make_post(slug="old-title-match", title="Boundaries are kind", body="Other words.", published_at=old)
+    make_post(slug="body-match", title="Letters", body="A piece that mentions boundaries once.")
+    make_post(slug="subtitle-match", title="Saying no", subtitle="Boundaries at work", body="Other words.")
+    assert results(client, "boundaries") == ["subtitle-match", "body-match"]
 
 
 def test_search_highlights_what_matched_and_escapes_the_rest(client):
