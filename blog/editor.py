@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from blog.renditions import make_renditions
 from idare.images import reencode_image, store_image
-from idare.markdown import render_markdown
+from idare.markdown import markdown_problems, render_markdown
 
 MAX_PREVIEW_CHARS = 200_000
 
@@ -37,6 +37,8 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     if content is None or len(content) > MAX_PREVIEW_CHARS:
         return HttpResponseBadRequest("Send the Markdown as 'content' (at most 200,000 characters).",
                                       content_type="text/plain")
+    if problems := markdown_problems(content):  # the same limits as saving: never run past them
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain")
     return HttpResponse(render_markdown(content))
 
 

@@ -3,8 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from markdownx.admin import MarkdownxModelAdmin
 
+from idare.admin import MarkdownAdmin
 from idare.auth import is_verified, two_factor_required
 from idare.images import reencode_image, store_image
 from support.inbox import staff_with_permission
@@ -135,14 +135,14 @@ class NameAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(MarkdownxModelAdmin):
+class ServiceAdmin(MarkdownAdmin):
     list_display = ["title", "fee_band", "position", "active"]
     list_editable = ["position", "active"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(SupportText)
-class SupportTextAdmin(MarkdownxModelAdmin):
+class SupportTextAdmin(MarkdownAdmin):
     list_display = ["__str__", "title", "updated_at"]
 
 
