@@ -368,6 +368,7 @@ AXES_LOCKOUT_CALLABLE = "idare.auth.locked_out"
 # those permissions open; the issuer is the name an authenticator app shows.
 IDARE_TWO_FACTOR_PERMISSIONS = ("support.handle_enquiry", "support.handle_contact_message")
 OTP_TOTP_ISSUER = os.environ.get("IDARE_OTP_ISSUER", "iDare")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices (to remove a lost one), never their keys
 # Markdown written in the admin: longer or more deeply structured text than this is refused, so
 # rendering it stays well under a second (idare/markdown.py).
 IDARE_MARKDOWN_MAX_CHARS = int(os.environ.get("IDARE_MARKDOWN_MAX_CHARS", "100000"))

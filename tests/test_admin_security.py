@@ -230,6 +230,22 @@ def test_a_second_sign_in_asks_for_the_code_without_showing_the_secret_again(cli
 
 
 @pytest.mark.django_db
+def test_the_admin_lists_devices_but_never_shows_their_keys(client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    boss = make_staff()
+    boss.set_password(PASSWORD)
+    boss.save()
+    sign_in(client, boss.username, PASSWORD)
+    secret = secret_shown(client.get(reverse("staff_auth:two_factor")).content.decode())
+    client.post(reverse("staff_auth:two_factor"), {"token": pyotp.TOTP(secret).now()})
+    device = TOTPDevice.objects.get(user=boss)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and device.key not in page.content.decode()
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 403
+
+
+@pytest.mark.django_db
 def test_staff_who_cannot_open_enquiries_are_not_asked_for_a_code(client):
     staff("blog.change_post", "blog.view_post", username="writer")
     response = sign_in(client, "writer", PASSWORD)
