@@ -353,6 +353,7 @@ if not IDARE_ADMIN_PATH.endswith("/") or IDARE_ADMIN_PATH.startswith("/") or "//
     raise ImproperlyConfigured(f"IDARE_ADMIN_PATH must look like 'admin/' or 'office/', not {IDARE_ADMIN_PATH!r}")
 # Lockout after repeated failed sign-ins (django-axes): counted per username and per visitor network,
 # which is stored only as an HMAC (idare/auth.py), never as an address. A success clears the count.
+# The HMAC's key changes at midnight UTC (idare/ratelimit.py), which ends a lockout early at worst.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("IDARE_ADMIN_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=env_seconds("IDARE_ADMIN_LOCKOUT_SECONDS", "900") or 900)
@@ -369,8 +370,8 @@ AXES_LOCKOUT_CALLABLE = "idare.auth.locked_out"
 IDARE_TWO_FACTOR_PERMISSIONS = ("support.handle_enquiry", "support.handle_contact_message")
 OTP_TOTP_ISSUER = os.environ.get("IDARE_OTP_ISSUER", "iDare")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices (to remove a lost one), never their keys
-# Markdown written in the admin: longer or more deeply structured text than this is refused, so
-# rendering it stays well under a second (idare/markdown.py).
+# Markdown written in the admin longer than this is refused; idare/markdown.py weighs the rest of its
+# shape too, so rendering any text it accepts stays well under a second.
 IDARE_MARKDOWN_MAX_CHARS = int(os.environ.get("IDARE_MARKDOWN_MAX_CHARS", "100000"))
 # End of admin hardening ----------------------------------------------------------------------
 
