@@ -13,6 +13,7 @@ import ipaddress
 import math
 from base64 import b32encode
 from functools import wraps
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -67,8 +68,8 @@ def two_factor_satisfied(request: HttpRequest) -> bool:
     return not needs_two_factor(request.user) or is_verified(request)
 
 
-def _verify_url(request: HttpRequest) -> str:
-    return f"{reverse('staff_auth:two_factor')}?next={request.get_full_path()}"
+def _verify_url(then: str) -> str:
+    return f"{reverse('staff_auth:two_factor')}?{urlencode({'next': then})}"
 
 
 def two_factor_required(view):
@@ -76,7 +77,7 @@ def two_factor_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.user.is_authenticated and not two_factor_satisfied(request):
-            return HttpResponseRedirect(_verify_url(request))
+            return HttpResponseRedirect(_verify_url(request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -87,7 +88,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin's own sign-in, then straight on to the second step for staff who need it."""
     response = admin.site.login(request)
     if request.method == "POST" and response.status_code == 302 and not two_factor_satisfied(request):
-        return redirect(f"{reverse('staff_auth:two_factor')}?next={response['Location']}")
+        return redirect(_verify_url(response["Location"]))
     return response
 
 
