@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_safe
-from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -25,6 +24,7 @@ from blog.forms import PostAdminForm, can_publish
 from blog.models import Author, Page, Post, PreviewLink, Review, SlugRedirect, Tag
 from blog.revisions import field_changes
 from blog.views import preview_response
+from idare.admin import MarkdownAdmin
 
 PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
 
@@ -84,7 +84,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(VersionAdmin, MarkdownxModelAdmin):
+class PostAdmin(VersionAdmin, MarkdownAdmin):
     form = PostAdminForm
     change_list_template = "admin/blog/post/change_list.html"
     change_form_template = "admin/blog/post/change_form.html"
@@ -312,7 +312,7 @@ class PostAdmin(VersionAdmin, MarkdownxModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin, MarkdownxModelAdmin):
+class PageAdmin(VersionAdmin, MarkdownAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}

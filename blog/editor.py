@@ -1,4 +1,4 @@
-"""The admin editor's helpers (markdownx's live preview and image upload), for staff only.
+"""The admin editor's helpers (markdownx's live preview and image upload), for staff who may edit posts.
 
 They replace markdownx's own views, which answer anyone and trust the browser's idea of what a
 file is; the editor's JavaScript calls the same addresses and reads the same answers."""
@@ -12,33 +12,38 @@ from django.views.decorators.http import require_POST
 
 from blog.renditions import make_renditions
 from idare.images import reencode_image, store_image
-from idare.markdown import render_markdown
+from idare.markdown import markdown_problems, render_markdown
 
 MAX_PREVIEW_CHARS = 200_000
 
 
-def staff_only(view):
+def editors_only(view):
+    """Staff who may edit posts: being staff is not enough (a reviewer or an inbox handler is staff too)."""
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
-            return HttpResponseForbidden("Staff only.", content_type="text/plain")
+        user = request.user
+        if not (user.is_active and user.is_staff and user.has_perm("blog.change_post")):
+            return HttpResponseForbidden("Only staff who may edit posts can use the editor.",
+                                         content_type="text/plain")
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
 @require_POST
-@staff_only
+@editors_only
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     content = request.POST.get("content")
     if content is None or len(content) > MAX_PREVIEW_CHARS:
         return HttpResponseBadRequest("Send the Markdown as 'content' (at most 200,000 characters).",
                                       content_type="text/plain")
+    if problems := markdown_problems(content):  # the same limits as saving: never run past them
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain")
     return HttpResponse(render_markdown(content))
 
 
 @require_POST
-@staff_only
+@editors_only
 def image_upload(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("image")
     if upload is None:

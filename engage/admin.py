@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from markdownx.admin import MarkdownxModelAdmin
 
 from engage.emails import send_after_commit
 from engage.models import Programme, Registration, Session
+from idare.admin import MarkdownAdmin
 
 
 class ExampleListingsWarning:
@@ -28,7 +28,7 @@ class ExampleListingsWarning:
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ExampleListingsWarning, MarkdownxModelAdmin):
+class ProgrammeAdmin(ExampleListingsWarning, MarkdownAdmin):
     list_display = ["title", "kind", "example", "listed", "upcoming_sessions"]
     list_filter = ["example", "kind", "listed"]
     search_fields = ["title", "summary"]

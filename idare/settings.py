@@ -3,6 +3,7 @@ environment variable, and production fails fast when one it needs is missing."""
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "reversion",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "idare",
     "blog",
     "support",
@@ -75,9 +79,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "idare.middleware.FriendlyErrorPagesMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "idare.urls"
@@ -339,6 +345,35 @@ except ValueError as exc:
         "IDARE_ENCRYPTION_KEYS must be comma-separated Fernet keys (32 url-safe base64-encoded bytes each)."
     ) from exc
 IDARE_TRUSTED_PROXIES = int(os.environ.get("IDARE_TRUSTED_PROXIES", "0"))
+
+# Admin hardening -----------------------------------------------------------------------------
+# Where the admin answers: "admin/" by default; another path keeps it out of the way of scanners.
+IDARE_ADMIN_PATH = os.environ.get("IDARE_ADMIN_PATH", "admin/").strip()
+if not IDARE_ADMIN_PATH.endswith("/") or IDARE_ADMIN_PATH.startswith("/") or "//" in IDARE_ADMIN_PATH:
+    raise ImproperlyConfigured(f"IDARE_ADMIN_PATH must look like 'admin/' or 'office/', not {IDARE_ADMIN_PATH!r}")
+# Lockout after repeated failed sign-ins (django-axes): counted per username and per visitor network,
+# which is stored only as an HMAC (idare/auth.py), never as an address. A success clears the count.
+# The HMAC's key changes at midnight UTC (idare/ratelimit.py), which ends a lockout early at worst.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("IDARE_ADMIN_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=env_seconds("IDARE_ADMIN_LOCKOUT_SECONDS", "900") or 900)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "idare.auth.network_pseudonym"
+AXES_CLIENT_STR_CALLABLE = "idare.auth.attempt_description"  # what axes logs: no username, no address
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # its log of successful sign-ins would keep addresses and user agents
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "idare.auth.locked_out"
+# Two-factor sign-in (TOTP) is required of staff holding any of these permissions before the pages
+# those permissions open; the issuer is the name an authenticator app shows.
+IDARE_TWO_FACTOR_PERMISSIONS = ("support.handle_enquiry", "support.handle_contact_message")
+OTP_TOTP_ISSUER = os.environ.get("IDARE_OTP_ISSUER", "iDare")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices (to remove a lost one), never their keys
+# Markdown written in the admin longer than this is refused; idare/markdown.py weighs the rest of its
+# shape too, so rendering any text it accepts stays well under a second.
+IDARE_MARKDOWN_MAX_CHARS = int(os.environ.get("IDARE_MARKDOWN_MAX_CHARS", "100000"))
+# End of admin hardening ----------------------------------------------------------------------
 
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/")
 CONTENT_DIR = Path(os.environ.get("IDARE_CONTENT_DIR", BASE_DIR / "content"))

@@ -8,7 +8,7 @@ from blog import editor
 from blog import sitemaps as blog_sitemaps
 from blog import views as blog_views
 from engage import sitemaps as engage_sitemaps
-from idare import views
+from idare import auth, views
 from idare.caching import public_page
 from support import sitemaps as support_sitemaps
 
@@ -39,7 +39,10 @@ urlpatterns = [
     path("search/", blog_views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("admin/", admin.site.urls),
+    # The admin's address comes from IDARE_ADMIN_PATH; its sign-in adds the lockout's page and the second step.
+    path(f"{settings.IDARE_ADMIN_PATH}login/", auth.admin_login, name="admin_login"),
+    path(settings.IDARE_ADMIN_PATH, include((auth.urlpatterns, "staff_auth"))),
+    path(settings.IDARE_ADMIN_PATH, admin.site.urls),
     path("markdownx/markdownify/", editor.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.image_upload, name="markdownx_upload"),
 ]

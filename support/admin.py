@@ -3,8 +3,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from markdownx.admin import MarkdownxModelAdmin
 
+from idare.admin import MarkdownAdmin
+from idare.auth import is_verified, two_factor_required
 from idare.images import reencode_image, store_image
 from support.inbox import staff_with_permission
 from support.models import (
@@ -134,14 +135,14 @@ class NameAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(MarkdownxModelAdmin):
+class ServiceAdmin(MarkdownAdmin):
     list_display = ["title", "fee_band", "position", "active"]
     list_editable = ["position", "active"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(SupportText)
-class SupportTextAdmin(MarkdownxModelAdmin):
+class SupportTextAdmin(MarkdownAdmin):
     list_display = ["__str__", "title", "updated_at"]
 
 
@@ -157,7 +158,7 @@ class AccessInline(admin.TabularInline):
     verbose_name_plural = "Opened by staff"
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(self.parent_permission)
+        return request.user.has_perm(self.parent_permission) and is_verified(request)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -181,7 +182,8 @@ class ContactAccessInline(AccessInline):
 
 class InboxAdmin(admin.ModelAdmin):
     """Enquiries and messages come only from the site's forms. The list shows no one's details:
-    they appear when a record is opened, and every opening is recorded."""
+    they appear when a record is opened, and every opening is recorded. Opening any of these pages
+    takes the second sign-in step (idare/auth.py) first."""
 
     permission = ""
     access_field = ""
@@ -197,13 +199,19 @@ class InboxAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_staff and request.user.has_perm(self.permission)
 
     def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return self.has_module_permission(request) and is_verified(request)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for pattern in urls:
+            pattern.callback = two_factor_required(pattern.callback)
+        return urls
 
     def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return self.has_view_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return self.has_view_permission(request)
 
     def has_add_permission(self, request):
         return False

@@ -1,0 +1,275 @@
+"""The admin's door: a lockout after repeated wrong passwords, an address of its own, a second
+sign-in step for staff who can open enquiries, and an editor only for staff who may edit posts."""
+
+import datetime
+import http.client
+import importlib
+import os
+import re
+import subprocess
+import sys
+import time
+from urllib.parse import urlencode
+
+import pyotp
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+from django.urls import clear_url_caches, reverse
+
+from tests.factories import image_bytes, make_enquiry, make_staff
+
+PASSWORD = "a long staff password"
+LOGIN = "/admin/login/"
+
+
+@pytest.fixture(autouse=True)
+def small_limit(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+
+
+def staff(*permissions: str, username: str = "staffer") -> User:
+    user = User.objects.create_user(username, f"{username}@idare.example", PASSWORD, is_staff=True)
+    for codename in permissions:
+        app_label, codename = codename.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
+
+
+def sign_in(client: Client, username: str, password: str, **headers):
+    return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"}, **headers)
+
+
+# --- lockout ----------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_after_the_failure_limit_even_the_right_password_is_refused_calmly(client):
+    staff(username="writer")
+    statuses = [sign_in(client, "writer", "wrong password").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # the form again with its error, then the pause
+    response = sign_in(client, "writer", PASSWORD)
+    page = response.content.decode()
+    assert response.status_code == 429 and "Sign-in paused" in page and "15 minutes" in page
+    assert response["Retry-After"] == "900"
+    assert client.get("/admin/").status_code == 302  # not signed in
+
+
+@pytest.mark.django_db
+def test_the_right_password_works_again_once_the_cool_off_has_passed(client, settings):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(seconds=1)
+    staff(username="writer")
+    for _ in range(3):
+        sign_in(client, "writer", "wrong password")
+    assert sign_in(client, "writer", PASSWORD).status_code == 429
+    time.sleep(1.2)
+    response = sign_in(client, "writer", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_lockout_is_per_username_and_network(client):
+    staff(username="writer")
+    staff(username="editor")
+    for _ in range(3):
+        sign_in(client, "writer", "wrong password", REMOTE_ADDR="198.51.100.7")
+    assert sign_in(Client(), "editor", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert sign_in(Client(), "writer", PASSWORD, REMOTE_ADDR="192.0.2.44").status_code == 302
+    assert sign_in(Client(), "writer", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 429
+
+
+def everything_stored() -> str:
+    return "\n".join(str(row) for model in apps.get_models() for row in model.objects.values_list())
+
+
+@pytest.mark.django_db
+def test_no_raw_address_is_stored_or_logged_for_failed_sign_ins(client, settings, caplog):
+    settings.IDARE_TRUSTED_PROXIES = 1
+    staff(username="writer")
+    visitors = [  # (what the request carries, what must never be stored)
+        ({"REMOTE_ADDR": "203.0.113.77"}, ["203.0.113.77"]),
+        ({"REMOTE_ADDR": "2a02:c7c:5d41:9e00:1d2b:aa3:cc1:9f"}, ["2a02:c7c:5d41:9e00", "2a02:c7c:5d41"]),
+        ({"REMOTE_ADDR": "10.0.0.3", "HTTP_X_FORWARDED_FOR": "100.64.0.9, 198.18.4.99"}, ["198.18.4.99"]),
+    ]
+    caplog.set_level("DEBUG")
+    for headers, _ in visitors:
+        for _ in range(4):
+            sign_in(client, "writer", "wrong password", **headers)
+    from axes.models import AccessAttempt
+
+    stored = everything_stored()
+    assert AccessAttempt.objects.count() == 3
+    assert all(attempt.ip_address.startswith("2001:db8:") for attempt in AccessAttempt.objects.all())
+    for _, addresses in visitors:
+        for address in addresses:
+            assert address not in stored
+            assert address not in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_lockout_holds_across_two_app_servers(tmp_path):
+    from django.db import connection
+
+    from tests.servers import ROOT, gunicorn
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two app servers share a database on PostgreSQL: set DATABASE_URL (CI does)")
+    staff(username="writer")
+    static = tmp_path / "static"  # the sign-in page needs the static manifest, as in `make serve`
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], check=True, cwd=ROOT,
+                   env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_STATIC_ROOT": str(static)})
+    limits = {"IDARE_ADMIN_LOGIN_FAILURES": "3", "DJANGO_STATIC_ROOT": str(static)}
+    with gunicorn(tmp_path, **limits) as first, gunicorn(tmp_path, **limits) as second:
+        statuses = [http_sign_in(port, "wrong password") for port in (first, second, first)]
+        assert statuses == [200, 200, 429]
+        assert http_sign_in(second, PASSWORD) == 429
+        assert http_sign_in(first, PASSWORD) == 429
+
+
+def http_sign_in(port: int, password: str) -> int:
+    """Through a real server, as a browser: fetch the form (and its CSRF cookie), then post it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", LOGIN)
+    response = conn.getresponse()
+    assert response.status == 200, (response.status, response.getheaders())
+    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
+    body = urlencode({"csrfmiddlewaretoken": token, "username": "writer", "password": password})
+    conn.request("POST", LOGIN, body=body, headers={
+        "Cookie": f"csrftoken={cookie}", "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://127.0.0.1:{port}", "Referer": f"http://127.0.0.1:{port}{LOGIN}"})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+# --- the admin's address ----------------------------------------------------------------------------
+
+@pytest.fixture
+def admin_elsewhere(settings):
+    import idare.urls
+
+    settings.IDARE_ADMIN_PATH = "office-7f3a/"
+    importlib.reload(idare.urls)
+    clear_url_caches()
+    yield "/office-7f3a/"
+    settings.IDARE_ADMIN_PATH = "admin/"
+    importlib.reload(idare.urls)
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_the_admin_answers_at_its_configured_path_only(client, admin_elsewhere):
+    staff(username="writer")
+    assert client.get(f"{admin_elsewhere}login/").status_code == 200
+    assert client.get("/admin/").status_code == 404
+    assert client.get("/admin/login/").status_code == 404
+    response = client.post(f"{admin_elsewhere}login/", {"username": "writer", "password": PASSWORD,
+                                                         "next": admin_elsewhere})
+    assert response.status_code == 302 and response["Location"] == admin_elsewhere
+    assert client.get(admin_elsewhere).status_code == 200
+
+
+# --- the second sign-in step ----------------------------------------------------------------------
+
+def secret_shown(page: str) -> str:
+    return re.search(r"<code>([A-Z2-7]+)</code>", page).group(1)
+
+
+@pytest.mark.django_db
+def test_staff_who_can_open_enquiries_set_up_and_use_a_second_step_before_any_enquiry(client):
+    staff("support.handle_enquiry", username="triage")
+    enquiry = make_enquiry()
+    enquiry_page = reverse("admin:support_enquiry_change", args=[enquiry.pk])
+
+    response = sign_in(client, "triage", PASSWORD)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("staff_auth:two_factor"))
+    assert client.get(enquiry_page)["Location"].startswith(reverse("staff_auth:two_factor"))
+    assert client.get(reverse("admin:support_enquiry_changelist")).status_code == 302
+
+    setup = client.get(response["Location"])
+    page = setup.content.decode()
+    assert setup.status_code == 200 and "QR code to add iDare" in page
+    assert not re.search(r'(src|href)="https?://', page)  # the QR code is drawn in the page, nothing fetched
+    code = pyotp.TOTP(secret_shown(page)).now()
+    verified = client.post(reverse("staff_auth:two_factor"), {"token": code, "next": enquiry_page})
+    assert verified.status_code == 302 and verified["Location"] == enquiry_page
+    assert client.get(enquiry_page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_keeps_enquiries_closed(client):
+    staff("support.handle_enquiry", username="triage")
+    sign_in(client, "triage", PASSWORD)
+    page = client.get(reverse("staff_auth:two_factor")).content.decode()
+    right = pyotp.TOTP(secret_shown(page)).now()
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    response = client.post(reverse("staff_auth:two_factor"), {"token": wrong})
+    assert response.status_code == 400 and "did not match" in response.content.decode()
+    assert client.get(reverse("admin:support_enquiry_changelist")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_second_sign_in_asks_for_the_code_without_showing_the_secret_again(client):
+    staff("support.handle_enquiry", username="triage")
+    sign_in(client, "triage", PASSWORD)
+    secret = secret_shown(client.get(reverse("staff_auth:two_factor")).content.decode())
+    done = client.post(reverse("staff_auth:two_factor"), {"token": pyotp.TOTP(secret).now()})
+    assert done.status_code == 302, done.content.decode()
+    client.post(reverse("admin:logout"))
+
+    again = Client()
+    assert sign_in(again, "triage", PASSWORD)["Location"].startswith(reverse("staff_auth:two_factor"))
+    page = again.get(reverse("staff_auth:two_factor")).content.decode()
+    assert secret not in page and "QR code to add iDare" not in page
+    assert again.get(reverse("admin:support_enquiry_changelist")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_devices_but_never_shows_their_keys(client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    boss = make_staff()
+    boss.set_password(PASSWORD)
+    boss.save()
+    sign_in(client, boss.username, PASSWORD)
+    secret = secret_shown(client.get(reverse("staff_auth:two_factor")).content.decode())
+    client.post(reverse("staff_auth:two_factor"), {"token": pyotp.TOTP(secret).now()})
+    device = TOTPDevice.objects.get(user=boss)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and device.key not in page.content.decode()
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_who_cannot_open_enquiries_are_not_asked_for_a_code(client):
+    staff("blog.change_post", "blog.view_post", username="writer")
+    response = sign_in(client, "writer", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get(reverse("admin:blog_post_changelist")).status_code == 200
+
+
+# --- the editor's preview and upload --------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_editor_preview_and_upload_need_the_permission_to_edit_posts():
+    reviewer, writer = Client(), Client()
+    reviewer.force_login(make_staff("Clinical reviewer"))
+    writer.force_login(staff("blog.change_post", username="writer"))
+    preview, upload = reverse("markdownx_markdownify"), reverse("markdownx_upload")
+
+    assert reviewer.post(preview, {"content": "**Hello**"}).status_code == 403
+    assert reviewer.post(upload, {"image": picture()}).status_code == 403
+    response = writer.post(preview, {"content": "**Hello**"})
+    assert response.status_code == 200 and "<strong>Hello</strong>" in response.content.decode()
+    assert writer.post(upload, {"image": picture()}).status_code == 200
+
+
+def picture():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("photo.png", image_bytes("PNG"), content_type="image/png")
