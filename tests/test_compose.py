@@ -6,6 +6,7 @@ variable the settings read."""
 import json
 import os
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -84,7 +85,7 @@ def test_uploads_from_the_bucket_get_nosniff_and_the_sandbox_from_the_proxy():
     assert "proxy_pass ${MEDIA_ORIGIN}/;" in media
     assert 'add_header X-Content-Type-Options "nosniff" always;' in media
     assert "add_header Content-Security-Policy \"default-src 'none'; sandbox\" always;" in media
-    assert "limit_except GET" in media and "proxy_hide_header Set-Cookie;" in media
+    assert "if ($request_method !~ ^(GET|HEAD)$)" in media and "proxy_hide_header Set-Cookie;" in media
     assert compose()["services"]["proxy"]["environment"]["MEDIA_ORIGIN"]
 
 
@@ -137,3 +138,29 @@ def test_with_migrate_off_the_entrypoint_runs_the_command_without_touching_the_d
     result = run([str(ROOT / "docker/entrypoint.sh"), "python", "-c", "print('the command ran')"], env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "the command ran" and not database.exists()
+
+
+def healthcheck_command(port: int) -> list[str]:
+    check = compose()["services"]["app"]["healthcheck"]["test"]
+    assert check[:2] == ["CMD", "python"]
+    return [sys.executable, *(part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in check[2:])]
+
+
+def test_the_app_servers_healthcheck_passes_behind_the_tls_proxy_with_production_hosts(client, settings):
+    """The request the healthcheck makes, through Django with production's TLS settings: no redirect."""
+    settings.ALLOWED_HOSTS, settings.SECURE_SSL_REDIRECT = ["idare.example"], True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = client.get("/healthz", headers={"Host": "idare.example", "X-Forwarded-Proto": "https"})
+    assert response.status_code == 200
+
+
+def test_the_healthcheck_command_succeeds_against_a_running_server_and_fails_without_one(tmp_path):
+    from tests.servers import free_port, gunicorn
+
+    with gunicorn(tmp_path, DJANGO_ALLOWED_HOSTS="idare.example,127.0.0.1", DJANGO_BEHIND_TLS_PROXY="1",
+                  DATABASE_URL=f"sqlite:///{tmp_path / 'none.sqlite3'}") as port:
+        env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "idare.example,127.0.0.1"}
+        up = subprocess.run(healthcheck_command(port), env=env, capture_output=True, timeout=30)
+    assert up.returncode == 0, up.stderr
+    down = subprocess.run(healthcheck_command(free_port()), env=env, capture_output=True, timeout=30)
+    assert down.returncode != 0

@@ -2,11 +2,14 @@
 on loopback: what the site writes lands in the bucket, through the storage API only (the S3 storage
 has no local .path, so any code that needs one fails here)."""
 
+import contextlib
 import http.client
 import io
 import os
+import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +22,7 @@ from moto.server import ThreadedMotoServer
 
 from blog.models import Post
 from tests.factories import image_bytes, make_author, make_post
-from tests.servers import free_port
+from tests.servers import free_port, request
 
 ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = {"access_key": "moto-test-key", "secret_key": "moto-test-secret", "region_name": "us-east-1"}
@@ -176,3 +179,43 @@ def test_redis_url_moves_staff_sessions_to_redis_written_through_to_the_database
     result = settings_process("from django.conf import settings; print(settings.SESSION_ENGINE)", REDIS_URL=redis_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == engine
+
+
+@contextlib.contextmanager
+def nginx_in_front_of(bucket: Bucket, tmp_path: Path):
+    """docker/nginx.conf as the official image fills it in, on a free port, with MEDIA_ORIGIN the bucket."""
+    port = free_port()
+    site = ((ROOT / "docker/nginx.conf").read_text().replace("server app:8000;", f"server 127.0.0.1:{free_port()};")
+            .replace("listen 80;", f"listen 127.0.0.1:{port};")
+            .replace("${MEDIA_ORIGIN}", f"{bucket.endpoint}/{bucket.name}"))
+    (tmp_path / "site.conf").write_text(site)
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp = " ".join(f"{kind}_temp_path {tmp_path / kind};" for kind in kinds)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(
+        f"{user}pid {tmp_path / 'nginx.pid'}; error_log {tmp_path / 'error.log'};\n"
+        f"events {{}}\nhttp {{ access_log off; {temp} include {tmp_path / 'site.conf'}; }}\n")
+    process = subprocess.Popen([shutil.which("nginx"), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+                               stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while request(port, "GET", "/media/")[0] == 0:
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
+            time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.skipif(not shutil.which("nginx"), reason="needs nginx (apt-get install nginx-light)")
+def test_through_the_proxy_uploads_from_the_bucket_carry_nosniff_and_the_sandbox(db, bucket, tmp_path):
+    post = make_post()
+    with nginx_in_front_of(bucket, tmp_path) as port:
+        status, headers, body = request(port, "GET", f"/media/{post.card_image.name}")
+        refused = request(port, "POST", f"/media/{post.card_image.name}")[0]
+    assert status == 200 and body.startswith(b"\x89PNG")
+    assert headers["Content-Type"] == "image/png" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin" and "x-amz-request-id" not in headers
+    assert refused == 405
