@@ -214,8 +214,10 @@ def test_through_the_proxy_uploads_from_the_bucket_carry_nosniff_and_the_sandbox
     with nginx_in_front_of(bucket, tmp_path) as port:
         status, headers, body = request(port, "GET", f"/media/{post.card_image.name}")
         refused = request(port, "POST", f"/media/{post.card_image.name}")[0]
+        missing = request(port, "GET", "/media/cards/0000000000000000.png")
     assert status == 200 and body.startswith(b"\x89PNG")
     assert headers["Content-Type"] == "image/png" and headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert headers["Cross-Origin-Resource-Policy"] == "same-origin" and "x-amz-request-id" not in headers
     assert refused == 405
+    assert missing[0] == 404 and missing[2] == b"No such image.\n", "the bucket's own 403 page is not shown"
