@@ -21,7 +21,7 @@ from django.core.management import call_command
 from moto.server import ThreadedMotoServer
 
 from blog.models import Post
-from tests.factories import image_bytes, make_author, make_post
+from tests.factories import image_bytes, make_author, make_post, stored_image
 from tests.servers import free_port, request
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +100,17 @@ def test_a_new_title_draws_a_new_card_into_the_bucket_and_deletes_the_old_one(
         post.save()
     assert post.card_image.name != old_card
     assert post.card_image.name in bucket.stored() and old_card not in bucket.stored()
+
+
+def test_deleting_a_post_removes_its_hero_renditions_and_card_from_the_bucket(
+        db, bucket, django_capture_on_commit_callbacks):
+    post = make_post(hero_image=stored_image(), hero_alt="A calm sea", hero_credit="A photographer")
+    made = {post.hero_image.name, post.card_image.name,
+            *(r[kind] for r in post.hero_renditions["renditions"] for kind in ("webp", "fallback"))}
+    assert len(made) > 3 and made <= bucket.stored()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.delete()
+    assert not made & bucket.stored()
 
 
 def test_importing_content_stores_every_hero_and_card_in_the_bucket(db, bucket, media_root):
