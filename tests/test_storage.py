@@ -151,6 +151,16 @@ def test_stored_objects_carry_their_type_disposition_and_caching(db, bucket):
     assert headers["cache-control"] == "public, max-age=3600"
 
 
+def test_make_serve_with_object_storage_serves_uploads_from_the_bucket_with_the_media_headers(db, client, bucket):
+    post = make_post()
+    response = client.get(f"/media/{post.card_image.name}")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    for missing in ("cards/0000000000000000.png", "cards/../cards/x.png", "../outside.png"):
+        assert client.get(f"/media/{missing}").status_code == 404, missing
+
+
 def settings_process(code: str | None, **environment) -> subprocess.CompletedProcess:
     """manage.py in a fresh process with this environment: `shell -c code`, or `check` without code."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_", "MEDIA_STORAGE"))}
