@@ -5,6 +5,7 @@ site behaves as one: votes add up, a change shows everywhere at once, limits and
 Needs PostgreSQL (DATABASE_URL) and a Redis database of its own, which this test flushes:
 IDARE_TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/15 (.ci/run sets it)."""
 
+import datetime
 import json
 import os
 import time
@@ -15,16 +16,19 @@ from http.cookiejar import CookieJar
 import pytest
 import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Post, Vote
-from tests.factories import make_post
+from tests.factories import make_post, post_form
 from tests.servers import gunicorn, request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 REDIS_TEST_URL = os.environ.get("IDARE_TEST_REDIS_URL", "")
 CHECK_SECONDS = 0.2  # IDARE_PAGE_CACHE_CHECK of both instances: how soon a change must show
+PASSWORD = "a long editor password"
 
 
 @pytest.fixture
@@ -74,7 +78,43 @@ def test_votes_through_both_servers_add_up_exactly_and_one_limit_holds_across_th
     assert post.upvote_count == 55
 
 
-def test_a_post_published_while_both_servers_cache_the_home_page_shows_on_both_at_once(two_servers):
+class Browser:
+    """One browser in front of both servers: cookies belong to the host, not the port."""
+
+    def __init__(self):
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, port: int, path: str) -> tuple[str, str]:
+        response = self.opener.open(f"http://127.0.0.1:{port}{path}", timeout=10)
+        return response.url, response.read().decode()
+
+    def post_form(self, port: int, path: str, data: dict) -> str:
+        """Submits the form at `path` with its CSRF token, as the page would; returns where it landed."""
+        url = f"http://127.0.0.1:{port}{path}"
+        token = self.get(port, path)[1].split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}, doseq=True).encode()
+        return self.opener.open(urllib.request.Request(url, data=body, headers={"Referer": url}), timeout=10).url
+
+    def sign_in(self, port: int, user) -> None:
+        self.post_form(port, reverse("admin:login"), {"username": user.username, "password": PASSWORD,
+                                                      "next": reverse("admin:index")})
+
+    def cookie(self, name: str) -> str | None:
+        return next((cookie.value for cookie in self.jar if cookie.name == name), None)
+
+
+def editor(django_user_model, *permissions: str):
+    """A member of staff with these permissions of the blog app. The servers know only production's
+    password hashers (this process uses a fast one, tests/conftest.py)."""
+    user = django_user_model.objects.create(
+        username=f"editor-{len(permissions)}", is_staff=True,
+        password=PBKDF2PasswordHasher().encode(PASSWORD, "saltsaltsalt", iterations=1000))
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="blog", codename__in=permissions))
+    return user
+
+
+def test_a_post_published_in_one_servers_admin_shows_on_both_at_once(two_servers, django_user_model):
     first, second = two_servers
     make_post(title="Already out")
     draft = make_post(title="A quiet new article", status=Post.Status.DRAFT, published_at=None)
@@ -83,8 +123,13 @@ def test_a_post_published_while_both_servers_cache_the_home_page_shows_on_both_a
         assert status == 200 and b"Already out" in body and b"A quiet new article" not in body
         assert request(port, "GET", "/")[2] == body
 
-    draft.status = Post.Status.PUBLISHED
-    draft.save()  # what the admin does; neither server hears of it but through the database
+    browser = Browser()
+    browser.sign_in(first, editor(django_user_model, "view_post", "change_post", "publish_post"))
+    change = reverse("admin:blog_post_change", args=[draft.pk])
+    now = timezone.localtime() - datetime.timedelta(minutes=1)
+    landed = browser.post_form(first, change, post_form(draft, status="published", published_at_0=f"{now:%Y-%m-%d}",
+                                                        published_at_1=f"{now:%H:%M:%S}"))
+    assert landed.endswith(reverse("admin:blog_post_changelist")), landed
     deadline = time.monotonic() + CHECK_SECONDS * 10
     seen = {first: False, second: False}
     while not all(seen.values()) and time.monotonic() < deadline:
@@ -99,23 +144,13 @@ def test_a_member_of_staff_signed_in_on_one_server_is_signed_in_on_the_other(two
                                                                            django_user_model):
     """Sessions are shared: in the database, read through Redis (SESSION_ENGINE cached_db)."""
     first, second = two_servers
-    # The servers know only production's hashers (this process uses a fast one, tests/conftest.py).
-    password = PBKDF2PasswordHasher().encode("a long desk password", "saltsaltsalt", iterations=1000)
-    django_user_model.objects.create(username="desk", password=password, is_staff=True)
-    jar = CookieJar()  # cookies belong to the host, not the port: one browser for both servers
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    login = f"http://127.0.0.1:{first}{reverse('admin:login')}"
-    page = browser.open(login, timeout=10).read().decode()
-    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "desk",
-                                   "password": "a long desk password", "next": reverse("admin:index")}).encode()
-    browser.open(urllib.request.Request(login, data=form, headers={"Referer": login}), timeout=10).read()
-    session = next(cookie.value for cookie in jar if cookie.name == "sessionid")
-    assert any(session.encode() in key for key in shared_redis.keys("*")), "the session is in Redis"
+    browser = Browser()
+    browser.sign_in(first, editor(django_user_model))
+    session = browser.cookie("sessionid")
+    assert session and any(session.encode() in key for key in shared_redis.keys("*")), "the session is in Redis"
 
-    index = f"http://127.0.0.1:{second}{reverse('admin:index')}"
-    response = browser.open(index, timeout=10)
-    assert response.url == index and b"desk" in response.read(), "the other server knows who is signed in"
+    landed, page = browser.get(second, reverse("admin:index"))
+    assert landed.endswith(reverse("admin:index")) and "editor-0" in page, "the other server knows who it is"
 
 
 # Placeholder: an admin lockout that holds across both servers (django-axes) is added here by the
