@@ -27,6 +27,7 @@ setup: $(BIN)/.installed
 # versions, so the image runs exactly what CI tested.
 COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
 lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/pip-compile || $(PIP) install pip-tools
 	$(COMPILE) --extra test --output-file requirements-test.lock pyproject.toml
 	$(COMPILE) --constraint requirements-test.lock --output-file requirements.lock pyproject.toml
