@@ -126,6 +126,17 @@ def test_importing_content_stores_every_hero_and_card_in_the_bucket(db, bucket, 
     assert bucket.stored() == keys
 
 
+def test_exporting_content_copies_hero_and_body_images_out_of_the_bucket(db, bucket, tmp_path):
+    body_image = stored_image("body", size=(300, 200))
+    post = make_post(hero_image=stored_image(), hero_alt="A calm sea", hero_credit="A photographer",
+                     body=f"## Part\n\n![A field](/media/{body_image})")
+    call_command("export_content", "--content-dir", str(tmp_path / "exported"), stdout=io.StringIO())
+    exported = {path.name: path.read_bytes() for path in (tmp_path / "exported/images").rglob("*.*")}
+    for name in (post.hero_image.name, body_image):
+        stored = bucket.client.get_object(Bucket=bucket.name, Key=name)["Body"].read()
+        assert exported[Path(name).name] == stored, name
+
+
 def test_a_body_image_uploaded_in_the_editor_lands_in_the_bucket_under_the_sites_media_url(staff_client, bucket):
     response = staff_client.post("/markdownx/upload/", {"image": SimpleUploadedFile("in.jpg", image_bytes("JPEG"))})
     assert response.status_code == 200

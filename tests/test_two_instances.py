@@ -49,6 +49,7 @@ def shared_redis():
 @pytest.fixture
 def two_servers(tmp_path, shared_redis, collected_static):
     environment = {"REDIS_URL": REDIS_TEST_URL, "DJANGO_STATIC_ROOT": collected_static,
+                   "IDARE_STATE_DIR": str(tmp_path / "state"),
                    "IDARE_PAGE_CACHE_CHECK": str(CHECK_SECONDS),
                    # 55 votes a day from one network: the 50 visitors below, then five more, then refusals.
                    "IDARE_VOTE_RATE": "55/d"}
