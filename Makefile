@@ -22,10 +22,11 @@ $(BIN)/.installed: pyproject.toml requirements-test.lock
 
 setup: $(BIN)/.installed
 
-# Pins what pyproject.toml asks for, keeping the versions already locked where they still fit
-# (LOCK_FLAGS=--upgrade moves everything to the newest). The runtime lock is held to the test lock's
-# versions, so the image runs exactly what CI tested.
-COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
+# Pins what pyproject.toml asks for, with the hashes of every file, keeping the versions already
+# locked where they still fit (LOCK_FLAGS=--upgrade moves everything to the newest). The runtime lock
+# is held to the test lock's versions, so the image runs exactly what CI tested. About a minute.
+COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --generate-hashes \
+	--allow-unsafe $(LOCK_FLAGS)
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/pip-compile || $(PIP) install pip-tools

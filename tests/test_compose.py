@@ -107,12 +107,13 @@ def test_the_image_installs_the_locked_versions_on_the_python_they_were_locked_w
 
 
 def locked(file: str) -> dict[str, str]:
+    """The lock's pins; each must be exact and carry the hashes pip checks before installing."""
     pins = {}
-    for line in (ROOT / file).read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, _, version = line.strip().partition("==")
-            assert version, f"{file}: {line!r} is not an exact pin"
-            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for entry in re.split(r"\n(?=\S)", (ROOT / file).read_text()):
+        if entry.strip() and not entry.startswith("#"):
+            pin = re.match(r"([A-Za-z0-9_.-]+)==([^\s\\;]+) \\\n\s+--hash=sha256:[0-9a-f]{64}", entry)
+            assert pin, f"{file}: {entry.splitlines()[0]!r} is not an exact pin with hashes"
+            pins[re.sub(r"[-_.]+", "-", pin.group(1)).lower()] = pin.group(2)
     return pins
 
 
@@ -120,7 +121,7 @@ def requirement_name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", requirement).group(0)).lower()
 
 
-def test_the_lock_files_pin_exactly_what_pyproject_asks_for_and_agree_with_each_other():
+def test_the_lock_files_pin_exactly_what_pyproject_asks_for_with_hashes_and_agree_with_each_other():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     runtime, test = locked("requirements.lock"), locked("requirements-test.lock")
     assert {requirement_name(r) for r in project["dependencies"]} <= set(runtime), "run make lock"
