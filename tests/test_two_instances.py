@@ -40,8 +40,8 @@ def shared_redis():
     client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
     try:
         client.flushdb()
-    except redis.RedisError as exc:
-        pytest.skip(f"IDARE_TEST_REDIS_URL={REDIS_TEST_URL} does not answer: {exc}")
+    except redis.RedisError as exc:  # asked for and missing: a failure, not a quiet skip
+        pytest.fail(f"IDARE_TEST_REDIS_URL={REDIS_TEST_URL} does not answer: {exc}")
     yield client
     client.flushdb()
 
