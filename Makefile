@@ -5,15 +5,33 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint bench setup chromium check-deploy clean
+.PHONY: run serve test lint bench setup lock chromium check-deploy clean
 
-$(BIN)/.installed: pyproject.toml
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+# The exact versions CI, the Docker image and every laptop install: requirements.lock (what the site
+# runs on) and requirements-test.lock (that plus the test tools), both made from pyproject.toml.
+$(BIN)/.installed: pyproject.toml requirements-test.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -r requirements-test.lock
+	$(PIP) install --no-deps -e .
+	$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+	  echo "requirements-test.lock does not match pyproject.toml: run 'make lock' and commit the lock files"; exit 1; }
 	touch $@
 
 setup: $(BIN)/.installed
+
+# Pins what pyproject.toml asks for, with the hashes of every file, keeping the versions already
+# locked where they still fit (LOCK_FLAGS=--upgrade moves everything to the newest). The runtime lock
+# is held to the test lock's versions, so the image runs exactly what CI tested. About a minute.
+COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --generate-hashes \
+	--allow-unsafe $(LOCK_FLAGS)
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip-compile || $(PIP) install pip-tools
+	$(COMPILE) --extra test --output-file requirements-test.lock pyproject.toml
+	$(COMPILE) --constraint requirements-test.lock --output-file requirements.lock pyproject.toml
 
 # Local development: DEBUG on, SQLite unless DATABASE_URL says otherwise. Outgoing e-mail is kept
 # as files in var/mail/ (never printed to the log).

@@ -193,6 +193,35 @@ STORAGES = {
 # or object storage serves MEDIA_URL under the site's own origin instead.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
+# --- Several machines: sessions and uploads (docs/DEPLOY.md) -------------------------------------
+# Sessions belong to staff only (readers get none). With REDIS_URL they are read from Redis and
+# written through to the database ("cached_db"): every app server sees a login at once, and
+# neither a Redis restart nor an eviction signs an editor out or revives a session they ended.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if os.environ.get("REDIS_URL")
+                  else "django.contrib.sessions.backends.db")
+
+# Uploads and their renditions: this server's MEDIA_ROOT ("filesystem", one machine) or an
+# S3-compatible bucket shared by every server ("s3"). Pages still address them under MEDIA_URL on
+# the site's own origin: the proxy in front maps /media/ to the bucket and adds nosniff + sandbox.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    _bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not _bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and AWS_ACCESS_KEY_ID, "
+                                   "AWS_SECRET_ACCESS_KEY, AWS_S3_ENDPOINT_URL for a non-AWS service).")
+    STORAGES["default"] = {"BACKEND": "idare.storage.MediaStorage", "OPTIONS": {
+        "bucket_name": _bucket,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("AWS_LOCATION", ""),
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+    }}
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
+# --- end of several machines ----------------------------------------------------------------------
+
 # What the site keeps outside the database (idare/snapshots.py): the crisis helplines must show
 # on /help/ and the 503 page while the database is down. Each server keeps its own copy in a file,
 # written at start-up and on every change; with REDIS_URL set, the servers also share the newest

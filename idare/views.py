@@ -1,13 +1,15 @@
 """Site-wide views that belong to no app: health probes, uploaded media, and the error pages
 Django does not render for us."""
 
+import posixpath
 import re
 from functools import lru_cache
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -50,7 +52,10 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     suffix = PurePosixPath(path).suffix.lower()
     if suffix not in MEDIA_TYPES or "\x00" in path:
         raise Http404("No such image.")
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if isinstance(storages["default"], FileSystemStorage):
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    else:  # object storage (MEDIA_STORAGE=s3) in `make serve`: production's proxy serves it instead
+        response = _from_storage(path)
     response["Content-Type"] = MEDIA_TYPES[suffix]
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -59,6 +64,16 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     else:
         response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def _from_storage(path: str) -> FileResponse:
+    name = posixpath.normpath(path)
+    if name.startswith(("/", "..")) or name != path:
+        raise Http404("No such image.")
+    try:
+        return FileResponse(storages["default"].open(name))
+    except FileNotFoundError as exc:
+        raise Http404("No such image.") from exc
 
 
 @require_safe

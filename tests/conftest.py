@@ -87,3 +87,18 @@ def unreachable_database():
 def database_gone(db):
     with unreachable_database():
         yield
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> str:
+    """Static files collected as `make serve` collects them (hashed names, the manifest), once per
+    run: app servers started by tests (tests/servers.py) render pages with DJANGO_STATIC_ROOT set to it."""
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path_factory.mktemp("staticfiles")
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_STATIC_ROOT": str(target)}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   cwd=Path(__file__).resolve().parent.parent, env=env, check=True)
+    return str(target)
