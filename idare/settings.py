@@ -232,6 +232,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Set on every answer, static files and media included (idare.middleware.SecurityHeadersMiddleware).
 # Nothing of the site may be embedded or loaded by another origin.
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # WhiteNoise's default sends Access-Control-Allow-Origin: *
 # Every powerful feature off, except what the article's share buttons use (the clipboard and the
 # system share sheet), for our own pages only. Only features Chromium knows: an unknown one is a
 # console error.
