@@ -11,7 +11,6 @@ Permissions-Policy. Redirection from HTTP is tested in test_site (SECURE_SSL_RED
 from __future__ import annotations
 
 import re
-import wsgiref.util
 from dataclasses import dataclass
 
 import pytest
@@ -22,6 +21,7 @@ from django.http import HttpResponse
 from idare.pagecache import PageCacheHandler
 from idare.snapshots import refresh_all
 from tests.factories import make_post, make_programme, make_service, make_session, stored_image
+from tests.test_pagecache import call as wsgi_call
 
 pytestmark = pytest.mark.django_db
 
@@ -237,28 +237,16 @@ def test_a_media_image_loses_no_point(client, production):
 # --- through the WSGI application, as gunicorn calls it ----------------------------------------------
 
 def call(app, path: str) -> Answer:
-    environ: dict = {}
-    wsgiref.util.setup_testing_defaults(environ)
-    environ.update(REQUEST_METHOD="GET", PATH_INFO=path, HTTP_HOST="testserver", HTTPS="on")
-    environ["wsgi.url_scheme"] = "https"
-    answer: dict = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"], answer["headers"] = status, headers
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        if hasattr(iterable, "close"):
-            iterable.close()
-    assert answer["status"].startswith("200"), answer["status"]
-    return Answer({k.lower(): v for k, v in answer["headers"] if k.lower() != "set-cookie"},
-                  [v for k, v in answer["headers"] if k.lower() == "set-cookie"], body)
+    """A GET over HTTPS (as the proxy in front says) to the WSGI application itself."""
+    status, headers, body = wsgi_call(app, path, X_FORWARDED_PROTO="https")
+    assert status == 200
+    assert "Set-Cookie" not in headers  # neither a static file nor a kept page sets one
+    return Answer({k.lower(): v for k, v in headers.items()}, [], body)
 
 
 @pytest.fixture
 def wsgi_site(production):
+    production.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     production.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on each request: no watcher thread
     # As Django's test client does: a request finishing must not close the test's transaction.
     signals.request_started.disconnect(close_old_connections)
