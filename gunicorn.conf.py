@@ -20,6 +20,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8)))
 # (idare/workers.py), so clients that connect and trickle, or send nothing, stall no one.
 worker_class = "idare.workers.HeadFirstThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Each thread keeps its own database connection for DJANGO_CONN_MAX_AGE seconds, and each worker has
+# one more for the page cache's version watcher: at most workers × (threads + 1) connections per
+# server (40 with 8 workers of 4 threads): two servers stay inside PostgreSQL's default of 100.
 timeout = 30
 graceful_timeout = 20  # a stop or restart lets requests in flight finish for up to this long
 keepalive = 5  # seconds an idle kept-alive connection (or one that has sent nothing) stays open

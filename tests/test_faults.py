@@ -119,3 +119,25 @@ def test_an_unreachable_redis_costs_one_short_wait_not_one_per_call(dead_redis):
     with pytest.raises(ValueError, match="not found"):
         dead_redis.incr("counter")
     assert time.monotonic() - started < 2
+
+
+# --- bodies too large -------------------------------------------------------------------------------
+
+MB = 1024 * 1024
+
+
+def claimed_post(client, path: str, length: int):
+    """A POST whose Content-Length claims `length` bytes: the limit must answer before reading them."""
+    return client.post(path, "x=1", content_type="application/x-www-form-urlencoded", CONTENT_LENGTH=str(length))
+
+
+def test_a_body_over_the_form_limit_is_refused_with_a_small_clear_page(client, settings):
+    response = claimed_post(client, "/support/request/", settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    assert response.status_code == 413 and "too large" in response.content.decode()
+    assert claimed_post(client, "/contact/", 100 * MB).status_code == 413
+
+
+def test_staff_may_send_an_image_but_not_more(staff_client, settings):
+    upload = "/markdownx/upload/"
+    assert claimed_post(staff_client, upload, 5 * MB).status_code != 413
+    assert claimed_post(staff_client, upload, settings.IDARE_STAFF_UPLOAD_MAX_BYTES + 1).status_code == 413
