@@ -37,6 +37,7 @@ class HeadFirstThreadWorker(ThreadWorker):
             head += conn.parser.unreader.buf.getvalue()
             conn.parser.unreader.buf = io.BytesIO()
         limit = self.head_limit()
+        conn.sock.setblocking(False)  # a kept-alive connection may come back still blocking
         try:
             while END_OF_HEAD not in head and len(head) < limit:
                 chunk = conn.sock.recv(65536)

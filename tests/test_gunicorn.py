@@ -53,11 +53,14 @@ def log_lines(log: Path) -> list[str]:
 def test_idle_and_half_sent_connections_do_not_stall_help(server):
     port, _ = server
     stalled = []
-    for n in range(3 * THREADS + 2):
+    half_request = b"GET /help/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+    for n in range(3 * THREADS + 3):
         sock = socket.create_connection(("127.0.0.1", port))
-        if n % 2:  # half a request, then nothing: a "slowloris"
-            sock.sendall(b"GET /help/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-        stalled.append(sock)
+        if n % 3 == 1:  # half a request, then nothing: a "slowloris"
+            sock.sendall(half_request)
+        elif n % 3 == 2:  # the same after a whole request on a kept-alive connection
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + half_request)
+        stalled.append(sock)  # (and the others send nothing at all)
     time.sleep(0.5)
     try:
         started = time.monotonic()
