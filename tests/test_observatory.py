@@ -17,6 +17,7 @@ import pytest
 from django.core import signals
 from django.db import close_old_connections
 from django.http import HttpResponse
+from django.urls import reverse
 
 from idare.pagecache import PageCacheHandler
 from idare.snapshots import refresh_all
@@ -222,7 +223,7 @@ def test_the_admin_login_loses_no_point_with_its_cookies(production):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    response = client.get("/admin/login/", secure=True, follow=False)
+    response = client.get(reverse("admin:login"), secure=True)
     assert response.status_code == 200 and response.cookies, "the login page sets its CSRF cookie"
     assert grade(Answer.from_response(response)) == []
 
