@@ -20,7 +20,7 @@ IPV4 = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"
 IPV6 = r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])"
 ADDRESS = re.compile(f"{IPV4}|{IPV6}")
 INVALID_REQUEST = re.compile(r"^Invalid request from ip=\S*: ")
-HANDLING_REQUEST = re.compile(r"^Error handling request\b.*")
+HANDLING_REQUEST = re.compile(r"^Error handling request (?P<method>[A-Z]+) (?P<path>[^?#\s]*)")
 
 
 class OneLineSecurityFilter(logging.Filter):
@@ -41,8 +41,11 @@ def scrub(message: str) -> str:
         # The rest quotes the request line or a header: keep only what kind of error it was.
         kind = re.split(r"[:'\"]", message[invalid.end():], maxsplit=1)[0].strip()
         return f"Invalid request ({ADDRESS.sub('<address>', kind) or 'unreadable'})"
-    if HANDLING_REQUEST.match(message):
-        return "Error handling a request"
+    if message.startswith("Error handling request"):
+        # The method and the path stay (the access log has them too); the query string goes.
+        if handling := HANDLING_REQUEST.match(message):
+            return f"Error handling request {handling['method']} {handling['path']}"
+        return "Error handling request"
     if message.startswith("Listening at: "):  # the server's own address, not a visitor's
         return message
     return ADDRESS.sub("<address>", message)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from idare.logging_privacy import scrub
 from tests.servers import ROOT, gunicorn, request
 
 THREADS = 2
@@ -142,3 +143,11 @@ def test_threads_limits_and_no_shared_control_socket(monkeypatch):
     assert settings["limit_request_line"] == 8190 and settings["limit_request_fields"] <= 100
     assert settings["graceful_timeout"] > 0
     assert re.search(r"%\(h\)|%\(a\)|%\(q\)|%\(f\)", settings["access_log_format"]) is None
+
+
+def test_the_error_log_keeps_what_went_wrong_without_who_asked_or_what_for():
+    assert scrub("Error handling request GET /search/?q=asha%40example.com") == "Error handling request GET /search/"
+    assert scrub("Invalid request from ip=2001:db8::7: Invalid HTTP method: 'GE\\x00T'") == (
+        "Invalid request (Invalid HTTP method)")
+    assert scrub("Worker timeout for a request from 203.0.113.9") == "Worker timeout for a request from <address>"
+    assert scrub("Listening at: http://127.0.0.1:8000 (12)") == "Listening at: http://127.0.0.1:8000 (12)"
