@@ -141,3 +141,15 @@ def test_staff_may_send_an_image_but_not_more(staff_client, settings):
     upload = "/markdownx/upload/"
     assert claimed_post(staff_client, upload, 5 * MB).status_code != 413
     assert claimed_post(staff_client, upload, settings.IDARE_STAFF_UPLOAD_MAX_BYTES + 1).status_code == 413
+
+
+def test_with_redis_up_the_cache_is_an_ordinary_redis_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "idare.cache.ResilientRedisCache", "KEY_PREFIX": "idare-test",
+                                   "LOCATION": "redis://127.0.0.1:6379/6"}}
+    cache = caches["default"]
+    if cache.set("probe", 1) is None and cache.get("probe") is None:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    assert cache.get("probe") == 1 and cache.add("probe", 2) is False and cache.incr("probe") == 2
+    assert cache.get_many(["probe", "absent"]) == {"probe": 2}
+    cache.delete("probe")
+    assert cache.get("probe", "gone") == "gone"
