@@ -30,7 +30,10 @@ class OneLineSecurityFilter(logging.Filter):
         kind = record.name.rpartition(".")[2]
         request = getattr(record, "request", None)
         where = f" {request.method} {request.path}" if request is not None and hasattr(request, "path") else ""
-        record.msg, record.args = f"{kind}: refused{where}", ()
+        why = ""
+        if kind == "csrf" and record.args:  # Django's reason, without the Origin or Referer it quotes
+            why = f" ({str(record.args[0]).split(' - ')[0].strip()})"
+        record.msg, record.args = f"{kind}: refused{where}{why}", ()
         record.exc_info = record.exc_text = record.stack_info = None
         return True
 

@@ -7,6 +7,7 @@ to stall it if anything let them."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import runpy
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from idare.logging_privacy import scrub
+from idare.logging_privacy import OneLineSecurityFilter, scrub
 from tests.servers import ROOT, gunicorn, request
 
 THREADS = 2
@@ -151,3 +152,15 @@ def test_the_error_log_keeps_what_went_wrong_without_who_asked_or_what_for():
         "Invalid request (Invalid HTTP method)")
     assert scrub("Worker timeout for a request from 203.0.113.9") == "Worker timeout for a request from <address>"
     assert scrub("Listening at: http://127.0.0.1:8000 (12)") == "Listening at: http://127.0.0.1:8000 (12)"
+
+
+def test_a_csrf_refusal_keeps_its_reason_but_not_the_origin_it_quotes():
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/contact/")
+    record = logging.LogRecord("django.security.csrf", logging.WARNING, __file__, 1, "Forbidden (%s): %s",
+                               ("Origin checking failed - https://asha.example does not match any trusted origins.",
+                                "/contact/"), None)
+    record.request = request
+    OneLineSecurityFilter().filter(record)
+    assert record.getMessage() == "csrf: refused POST /contact/ (Origin checking failed)"
