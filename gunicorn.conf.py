@@ -1,20 +1,57 @@
 # gunicorn settings shared by `make serve` and the Docker image.
-import multiprocessing
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+import gunicorn.http.wsgi
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or taskset's share), not the host's count."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# Workers: 2 per usable CPU + 1 (gunicorn's rule of thumb), at most 8 unless WEB_CONCURRENCY says
+# otherwise: each worker holds its own database connection per thread and its own page cache, so
+# a big host must not open 100+ connections to PostgreSQL. Several app servers scale further.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8)))
+# Threads per worker; a connection holds a thread only once its request's headers are whole
+# (idare/workers.py), so clients that connect and trickle, or send nothing, stall no one.
+worker_class = "idare.workers.HeadFirstThreadWorker"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Each thread keeps its own database connection for DJANGO_CONN_MAX_AGE seconds, and each worker has
+# one more for the page cache's version watcher: at most workers × (threads + 1) connections per
+# server (40 with 8 workers of 4 threads): two servers stay inside PostgreSQL's default of 100.
 timeout = 30
+graceful_timeout = 20  # a stop or restart lets requests in flight finish for up to this long
+keepalive = 5  # seconds an idle kept-alive connection (or one that has sent nothing) stays open
 # Request lines up to 8 KB (gunicorn's default is 4 KB): a long search query is cut by the site and
 # answered, not refused by the server with an error page outside the site's design.
 limit_request_line = 8190
-graceful_timeout = 20
+limit_request_fields = 50  # browsers send about 15
+limit_request_field_size = 8190
+# gunicorn 27's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), shared by
+# every instance on the machine, which a second instance takes over. Nothing here uses it.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 # No client addresses, user agents, referrers or query strings in the logs: when, method, path, status,
 # size and duration only (the privacy notice lists exactly these).
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
+# The error log without client addresses or request lines (idare/logging_privacy.py).
+logger_class = "idare.logging_privacy.PrivateGunicornLogger"
+# No "Server: gunicorn/27.x" on every answer: what runs the site and its version are nobody's
+# business. gunicorn has no setting for it; its response writes the line in default_headers().
+_gunicorn_default_headers = gunicorn.http.wsgi.Response.default_headers
+
+
+def _default_headers_without_server(response) -> list[str]:
+    return [line for line in _gunicorn_default_headers(response) if not line.startswith("Server:")]
+
+
+gunicorn.http.wsgi.Response.default_headers = _default_headers_without_server
 
 
 def on_starting(server):

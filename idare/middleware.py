@@ -1,7 +1,9 @@
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from idare import views
 from idare.views import render_error_page
 
 RETRY_AFTER_SECONDS = 30
@@ -30,7 +32,8 @@ class FriendlyErrorPagesMiddleware:
             # The kind of failure and the page's path, never the query, its parameters or the visitor.
             logger.error("database unavailable during %s %s: %s", request.method, request.path,
                          describe_database_error(exception))
-            page = render_error_page(503)
+            # A form sent while the database is away was not kept: the page must say so plainly.
+            page = render_error_page(503, context={"not_sent": request.method == "POST"})
             page["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return page
         return None
@@ -42,3 +45,53 @@ def describe_database_error(exception: Exception) -> str:
     cause = exception.__cause__ or exception
     sqlstate = getattr(cause, "sqlstate", None)
     return f"{cause.__class__.__name__}" + (f" ({sqlstate})" if sqlstate else "")
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django has no setting for, on every answer: Permissions-Policy and
+    Cross-Origin-Resource-Policy. Sits before WhiteNoise, so static files carry them too; a view
+    that set its own (the media view) keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
+        return response
+
+
+class ProbesMiddleware:
+    """/healthz and /readyz, answered first: a load balancer asks with its own Host header (or an
+    address) over plain HTTP, so neither may depend on ALLOWED_HOSTS or the HTTPS redirect."""
+
+    PROBES = {"/healthz": views.healthz, "/readyz": views.readyz}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = self.PROBES.get(request.path_info)
+        return probe(request) if probe else self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a body larger than the site takes (413) from its Content-Length, before a byte of it
+    is read: forms need DATA_UPLOAD_MAX_MEMORY_SIZE at most. Requests with a session (only staff
+    have one) may send an image upload (IDARE_STAFF_UPLOAD_MAX_BYTES); Django's and the upload
+    view's own checks still apply within either limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        staff = settings.SESSION_COOKIE_NAME in request.COOKIES
+        limit = settings.IDARE_STAFF_UPLOAD_MAX_BYTES if staff else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > limit:
+            return render_error_page(413)
+        return self.get_response(request)

@@ -71,10 +71,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes first: no host check, no HTTPS redirect (idare/middleware.py).
+    "idare.middleware.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the same security headers and policy as pages.
+    "idare.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A body too large is refused from its Content-Length, before anything reads it.
+    "idare.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,17 +154,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's cache: this process's memory by default; Redis, shared by every server, when REDIS_URL is set.
+# --- cache (issue 9: one definition) -------------------------------------------------------------
+# Django's cache: this process's memory by default; Redis, shared by every server, when REDIS_URL is
+# set. idare.cache.ResilientRedisCache answers as a miss while Redis is down or unreachable (short
+# socket timeouts, then a few seconds without trying): everything cached can be had from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        # Short timeouts: a Redis that is down or unreachable must cost a page half a second at
-        # most, never a worker (every use of the cache falls back to the database).
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+        {"BACKEND": "idare.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "idare",
+         "OPTIONS": {"socket_connect_timeout": env_seconds("REDIS_CONNECT_TIMEOUT", "0.5"),
+                     "socket_timeout": env_seconds("REDIS_TIMEOUT", "0.5")}}
         if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
 }
+# --- end of cache ---------------------------------------------------------------------------------
 
 # Finished reading pages, answered before Django runs (idare/pagecache.py). IDARE_PAGE_CACHE=0 turns
 # it off (for measuring the cold path); a content change reaches every worker and server within
@@ -228,23 +237,15 @@ elif MEDIA_STORAGE != "filesystem":
 # copy through the cache.
 IDARE_STATE_DIR = Path(os.environ.get("IDARE_STATE_DIR", BASE_DIR / "var"))
 IDARE_SNAPSHOT_DIR = Path(os.environ.get("IDARE_SNAPSHOT_DIR", IDARE_STATE_DIR / "snapshots"))
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "idare",
-            # A cache that stops answering must not hold a page any longer than the database may.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
 
 # Uploads: editors upload photographs, nobody uploads anything bigger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
+# The largest body accepted at all (idare.middleware.RequestSizeLimitMiddleware): forms get
+# DATA_UPLOAD_MAX_MEMORY_SIZE, requests with a (staff) session an image and its form around it.
+IDARE_STAFF_UPLOAD_MAX_BYTES = IMAGE_UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Security. Production is the default; `make serve` turns the TLS-only parts off over plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -262,6 +263,24 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- security headers (issue 9) -------------------------------------------------------------------
+# Set on every answer, static files and media included (idare.middleware.SecurityHeadersMiddleware).
+# Nothing of the site may be embedded or loaded by another origin.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # WhiteNoise's default sends Access-Control-Allow-Origin: *
+# Every powerful feature off, except what the article's share buttons use (the clipboard and the
+# system share sheet), for our own pages only. Only features Chromium knows: an unknown one is a
+# console error.
+PERMISSIONS_POLICY = ", ".join([
+    *(f"{feature}=()" for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi",
+        "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+        "geolocation", "clipboard-read",
+    )),
+    "clipboard-write=(self)", "web-share=(self)",
+])
+# --- end of security headers ----------------------------------------------------------------------
 CSRF_FAILURE_VIEW = "idare.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (W021) is a deliberate choice, not an oversight: submitting the domain to the
@@ -276,7 +295,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'"],  # no data: URIs: nothing of ours uses them
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "media-src": ["'self'"],
@@ -407,15 +426,24 @@ IDARE_MARKDOWN_MAX_CHARS = int(os.environ.get("IDARE_MARKDOWN_MAX_CHARS", "10000
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/")
 CONTENT_DIR = Path(os.environ.get("IDARE_CONTENT_DIR", BASE_DIR / "content"))
 
-# Logs carry no personal data: no IP addresses, no user agents, no query strings of forms.
+# --- logging (issue 9) ----------------------------------------------------------------------------
+# Logs carry no personal data: no IP addresses, no user agents, no query strings of forms, no Host
+# values. Requests refused on purpose (django.security: DisallowedHost, ...) are one line each,
+# without a traceback (idare/logging_privacy.py); gunicorn's own log is scrubbed by its logger class.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"security_one_line": {"()": "idare.logging_privacy.OneLineSecurityFilter"}},
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "security": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["security_one_line"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
                    "propagate": False},
+        "django.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
     },
 }
+# --- end of logging -------------------------------------------------------------------------------

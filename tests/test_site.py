@@ -63,7 +63,7 @@ def test_security_headers_on_html_pages(reader):
     response = reader.get("/blog/building-trust-through-trust-issues/")
     csp = {d.split()[0]: d.split()[1:] for d in response["Content-Security-Policy"].split(";") if d.strip()}
     assert csp["default-src"] == ["'self'"] and csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
-    assert csp["img-src"] == ["'self'", "data:"]
+    assert csp["img-src"] == ["'self'"]
     assert csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'none'"] and csp["form-action"] == ["'self'"]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]

@@ -1,0 +1,166 @@
+"""The app server as production runs it: a real gunicorn with the project's gunicorn.conf.py, tried
+with slow and hostile clients, and its log read for what must never be in it.
+
+One server serves the whole module, on its own SQLite database with static files collected (no
+PostgreSQL needed): one worker with two threads, so that a handful of bad clients would be enough
+to stall it if anything let them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import runpy
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from idare.logging_privacy import OneLineSecurityFilter, scrub
+from tests.servers import ROOT, gunicorn, request
+
+THREADS = 2
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gunicorn")
+    env = {"DATABASE_URL": f"sqlite:///{root / 'db.sqlite3'}", "DJANGO_STATIC_ROOT": str(root / "static"),
+           "IDARE_STATE_DIR": str(root / "var")}
+    for command in (["migrate"], ["collectstatic", "--no-input"]):
+        subprocess.run([sys.executable, "manage.py", *command, "-v0"], cwd=ROOT, check=True,
+                       env={**os.environ, "DJANGO_SECRET_KEY": "x", **env})
+    with gunicorn(root, WEB_CONCURRENCY="1", GUNICORN_THREADS=str(THREADS), **env) as port:
+        yield port, next(root.glob(f"gunicorn-{port}.log"))
+
+
+def raw(port: int, data: bytes, until: bytes = b"\r\n\r\n", timeout: float = 5) -> bytes:
+    """Sends the bytes as they are; what came back once `until` arrived (or the server closed)."""
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        while until not in answer and (chunk := sock.recv(65536)):
+            answer += chunk
+    return answer
+
+
+def log_lines(log: Path) -> list[str]:
+    time.sleep(0.3)  # gunicorn writes its lines just after answering
+    return log.read_text().splitlines()
+
+
+def test_idle_and_half_sent_connections_do_not_stall_help(server):
+    port, _ = server
+    stalled = []
+    half_request = b"GET /help/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+    for n in range(3 * THREADS + 3):
+        sock = socket.create_connection(("127.0.0.1", port))
+        if n % 3 == 1:  # half a request, then nothing: a "slowloris"
+            sock.sendall(half_request)
+        elif n % 3 == 2:  # the same after a whole request on a kept-alive connection
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + half_request)
+        stalled.append(sock)  # (and the others send nothing at all)
+    time.sleep(0.5)
+    try:
+        started = time.monotonic()
+        status, _, body = request(port, "GET", "/help/")
+        elapsed = time.monotonic() - started
+    finally:
+        for sock in stalled:
+            sock.close()
+    assert status == 200 and b"tel:112" in body
+    assert elapsed < 2, f"/help/ took {elapsed:.1f} s behind {len(stalled)} stalled connections"
+
+
+def test_a_huge_anonymous_post_is_refused_before_it_is_read(server):
+    port, _ = server
+    started = time.monotonic()
+    answer = raw(port, b"POST /support/request/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 104857600\r\n\r\nage=adult",
+                 until=b"</html>")
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert time.monotonic() - started < 2
+    assert b"too large" in answer
+
+
+def test_no_server_header(server):
+    port, _ = server
+    status, headers, _ = request(port, "GET", "/healthz")
+    assert status == 200 and "Server" not in headers and "server" not in {k.lower() for k in headers}
+
+
+def test_probes_answer_whatever_the_host(server):
+    port, _ = server
+    assert request(port, "GET", "/healthz", {"Host": "evil.example"})[0] == 200
+    assert request(port, "GET", "/readyz", {"Host": "10.0.0.7:8000"})[0] == 200
+    assert request(port, "GET", "/", {"Host": "evil.example"})[0] == 400  # every other path checks it
+
+
+def test_malformed_requests_leave_no_address_or_request_line_in_the_log(server):
+    port, log = server
+    before = len(log_lines(log))
+    raw(port, b"GE\x00T /zqmarker?q=secret HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    raw(port, b"GET /" + b"zqmarker" * 1100 + b" HTTP/1.1\r\n\r\n")
+    raw(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header zqmarker: x\r\n\r\n")
+    lines = log_lines(log)[before:]
+    assert any("Invalid request" in line for line in lines)
+    assert not [line for line in lines if "zqmarker" in line or "ip=" in line or "127.0.0.1" in line]
+
+
+def test_a_disallowed_host_is_one_line_without_the_host_or_a_traceback(server):
+    port, log = server
+    before = len(log_lines(log))
+    assert request(port, "GET", "/blog/", {"Host": "asha-zqmarker.example"})[0] == 400
+    lines = log_lines(log)[before:]
+    assert [line for line in lines if "DisallowedHost" in line] == ["ERROR django.security.DisallowedHost "
+                                                                      "DisallowedHost: refused GET /blog/"]
+    assert not [line for line in lines if "zqmarker" in line or "Traceback" in line]
+
+
+# --- the configuration itself ------------------------------------------------------------------------
+
+def config(monkeypatch, cpus: int, **environment: str) -> dict:
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)))
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_workers_follow_the_cpus_this_process_may_use_within_a_ceiling(monkeypatch):
+    assert config(monkeypatch, 1)["workers"] == 3
+    assert config(monkeypatch, 2)["workers"] == 5
+    assert config(monkeypatch, 96)["workers"] == 8  # not 193 workers, each with database connections
+    assert config(monkeypatch, 96, WEB_CONCURRENCY="12")["workers"] == 12
+
+
+def test_threads_limits_and_no_shared_control_socket(monkeypatch):
+    settings = config(monkeypatch, 2)
+    assert settings["worker_class"] == "idare.workers.HeadFirstThreadWorker" and settings["threads"] == 4
+    assert settings["control_socket_disable"] is True
+    assert settings["limit_request_line"] == 8190 and settings["limit_request_fields"] <= 100
+    assert settings["graceful_timeout"] > 0
+    assert re.search(r"%\(h\)|%\(a\)|%\(q\)|%\(f\)", settings["access_log_format"]) is None
+
+
+def test_the_error_log_keeps_what_went_wrong_without_who_asked_or_what_for():
+    assert scrub("Error handling request GET /search/?q=asha%40example.com") == "Error handling request GET /search/"
+    assert scrub("Invalid request from ip=2001:db8::7: Invalid HTTP method: 'GE\\x00T'") == (
+        "Invalid request (Invalid HTTP method)")
+    assert scrub("Worker timeout for a request from 203.0.113.9") == "Worker timeout for a request from <address>"
+    assert scrub("Listening at: http://127.0.0.1:8000 (12)") == "Listening at: http://127.0.0.1:8000 (12)"
+
+
+def test_a_csrf_refusal_keeps_its_reason_but_not_the_origin_it_quotes():
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/contact/")
+    record = logging.LogRecord("django.security.csrf", logging.WARNING, __file__, 1, "Forbidden (%s): %s",
+                               ("Origin checking failed - https://asha.example does not match any trusted origins.",
+                                "/contact/"), None)
+    record.request = request
+    OneLineSecurityFilter().filter(record)
+    assert record.getMessage() == "csrf: refused POST /contact/ (Origin checking failed)"
