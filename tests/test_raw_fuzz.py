@@ -22,9 +22,12 @@ ODD_METHODS = ["PROPFIND", "TRACE", "OPTIONS", "DELETE", "PUT", "PATCH"]
 ODD_QUERIES = ["?q=%00&page=%00", "?q=%FF%FE&page=%FF", "?page=-1&page=99999999999999999999",
                "?q=" + "%E2%80%AE" * 300, "?token=%00&provider=%00&topic=%00&start=%00&end=%00&format=%00"]
 ODD_SUFFIXES = ["%00", "%00/", "%FF%FE/", "%C0%AF/", "%E2%80%AE/"]
+SAME_SITE = {"HTTP_ORIGIN": "http://testserver"}  # gets past the upvote and share endpoints' Origin check
 # Headers a broken client or an attacker sends; each comes with a small form body.
 ODD_HEADERS = [
     {"HTTP_COOKIE": "; ".join(f"c{i}={'x' * 200}" for i in range(40)) + "; idare_voter=%00; csrftoken=\xff"},
+    {**SAME_SITE, "HTTP_COOKIE": "idare_voter=" + "a" * 4000 + ":1:x; sessionid=\x00; =; ;;"},
+    {**SAME_SITE, "HTTP_ACCEPT": "application/json;q=nonsense, */*;q=-1", "CONTENT_TYPE": "text/plain"},
     {"CONTENT_TYPE": "multipart/form-data"},  # no boundary
     {"CONTENT_TYPE": "multipart/form-data; boundary=x"},  # a boundary the body does not have
     {"CONTENT_TYPE": "application/x-www-form-urlencoded; charset=no-such-charset"},
@@ -85,6 +88,25 @@ def every_address(db) -> list[str]:
     return sorted(addresses)
 
 
+ODD_ARGUMENTS = ["abc", "99999999999999999999", "-1", "0", "\u202eevil", "a b"]
+ODD_FORM = b"action=revoke&link=abc&days=%00&from=abc&to=-1&token=%00&q=%00&_selected_action=abc&index=x"
+
+
+@pytest.fixture
+def odd_argument_addresses(db) -> list[str]:
+    """Every address with arguments, each argument a value no object has (where its converter takes it)."""
+    make_post()
+    addresses = set()
+    for name, arguments, positional in named_patterns():
+        for value in ODD_ARGUMENTS if arguments or positional else []:
+            try:
+                addresses.add(reverse(name, args=[value] * positional) if positional
+                              else reverse(name, kwargs=dict.fromkeys(arguments, value)))
+            except NoReverseMatch:
+                continue
+    return sorted(addresses)
+
+
 def check(client, method: str, path: str, data=b"", **extra) -> int:
     before = row_counts()
     response = client.generic(method, path, data, **{"content_type": "application/x-www-form-urlencoded", **extra})
@@ -114,6 +136,15 @@ def test_every_address_answers_odd_headers_without_a_server_error(client, every_
         for headers in ODD_HEADERS:
             check(client, "POST", path, b"name=x&email=a%40b.c&consent=on", **headers)
             check(client, "GET", path, **headers)
+
+
+def test_every_address_with_arguments_no_object_has_answers_without_a_server_error(
+        client, staff_client, odd_argument_addresses):
+    assert "/admin/blog/post/abc/preview/" in odd_argument_addresses
+    for path in odd_argument_addresses:
+        for visitor in (client, staff_client):
+            check(visitor, "GET", path)
+            check(visitor, "POST", path, ODD_FORM, HTTP_ORIGIN="http://testserver")
 
 
 def test_a_thousand_and_one_fields_are_refused_with_400(client, every_address, settings):
