@@ -88,6 +88,9 @@ def every_address(db) -> list[str]:
     return sorted(addresses)
 
 
+# The admin's own query parameters (ordering, page, filters, popups), each with a value it does not expect.
+ADMIN_QUERY = ("?o=abc.-9&p=-1&publication=%00&review=%FF&status__exact=%00&languages__id__exact=abc&example__exact=2"
+               "&_to_field=password&_popup=1&_changelist_filters=%00&all=%00&start=2024-02-30&end=9999-12-31")
 ODD_ARGUMENTS = ["abc", "99999999999999999999", "-1", "0", "\u202eevil", "a b"]
 ODD_FORM = b"action=revoke&link=abc&days=%00&from=abc&to=-1&token=%00&q=%00&_selected_action=abc&index=x"
 
@@ -155,10 +158,19 @@ def test_a_thousand_and_one_fields_are_refused_with_400(client, every_address, s
         assert statuses[form] == 400, form
 
 
+def test_a_body_over_the_upload_limit_is_refused_not_an_error(client, every_address, settings):
+    body = b"a=" + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    forms, endpoints = ("/support/request/", "/contact/", "/markdownx/", "/admin/login/"), ("/upvote/", "/copy/")
+    posting = [p for p in every_address if p.startswith(forms) or p.endswith((*endpoints, "/register/", "/cancel/"))]
+    statuses = {path: check(client, "POST", path, body, HTTP_ORIGIN="http://testserver") for path in posting}
+    assert statuses["/support/request/"] in (400, 413) and statuses["/contact/"] in (400, 413), statuses
+
+
 def test_the_admin_answers_hostile_requests_from_staff_without_a_server_error(staff_client, every_address):
     for path in (p for p in every_address if p.startswith("/admin/")):
         check(staff_client, "GET", path + ODD_QUERIES[0])
         check(staff_client, "GET", path + ODD_QUERIES[1])
+        check(staff_client, "GET", path + ADMIN_QUERY)
         check(staff_client, "POST", path, b"a=%00&b=%FF&_save=1", CONTENT_TYPE="multipart/form-data")
         check(staff_client, "POST", path, "&".join(f"f{i}=x" for i in range(1001)).encode())
 
