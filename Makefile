@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint bench setup lock chromium check-deploy clean
+.PHONY: run serve test lint bench loadtest setup lock chromium check-deploy clean
 
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
@@ -87,6 +87,12 @@ check-deploy: setup
 # Knobs (BENCH_DURATION, BENCH_ROUNDS, BENCH_ARCHIVES, ...) are described in bench/knobs.py.
 bench: setup chromium
 	$(BIN)/python -m bench.run
+
+# Mixed traffic (reads, searches, votes, shares, enquiries) at a steady rate against `make serve` on
+# PostgreSQL (database idare_loadtest, rate limits off); checks the counts afterwards and writes its
+# section of docs/PERFORMANCE.md. Knobs: LOADTEST_DURATION (60 s), LOADTEST_RATE (50/s), LOADTEST_PORT.
+loadtest: setup
+	$(BIN)/python -m bench.loadtest
 
 clean:
 	rm -rf $(VENV) staticfiles media var db.sqlite3 .secret_key .encryption_key

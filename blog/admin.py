@@ -8,7 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,6 +27,14 @@ from blog.views import preview_response
 from idare.admin import MarkdownAdmin
 
 PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
+
+
+def _post_or_404(posts, object_id: str) -> Post:
+    """The post an admin address names; an id that is not a post's number is a 404, not a 500."""
+    try:
+        return get_object_or_404(posts, pk=unquote(object_id))
+    except (ValueError, ValidationError) as exc:
+        raise Http404("No such article.") from exc
 
 
 class PeriodForm(forms.Form):
@@ -157,14 +165,14 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     @method_decorator(require_safe)
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The article as readers will see it, whatever its status, at an address only staff can open."""
-        post = get_object_or_404(Post.objects.select_related("author"), pk=unquote(object_id))
+        post = _post_or_404(Post.objects.select_related("author"), object_id)
         if not self.has_view_or_change_permission(request, post):
             raise PermissionDenied
         return preview_response(request, post, staff=True)
 
     @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
     def preview_links_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        post = get_object_or_404(Post, pk=unquote(object_id))
+        post = _post_or_404(Post.objects.all(), object_id)
         if not self.has_view_or_change_permission(request, post):
             raise PermissionDenied
         if request.method == "POST":
@@ -197,7 +205,11 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         elif request.POST.get("action") == "revoke":
             if not request.user.has_perm("blog.change_previewlink"):
                 raise PermissionDenied
-            revoked = post.preview_links.active().filter(pk=request.POST.get("link", "").strip() or None)
+            try:
+                link = int(request.POST.get("link", ""))
+            except ValueError:  # not a link's number: nothing to withdraw
+                link = None
+            revoked = post.preview_links.active().filter(pk=link)
             if revoked.update(revoked_at=timezone.now()):
                 messages.success(request, "The preview link was withdrawn: it no longer opens the article.")
         return HttpResponseRedirect(here, status=303)
@@ -217,14 +229,14 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring is changing: the article as it stands now decides who may do it (a writer must not
         # unpublish a live article by restoring one of its drafts).
-        current = get_object_or_404(Post, pk=unquote(object_id))
+        current = _post_or_404(Post.objects.all(), object_id)
         if not self.has_change_permission(request, current):
             raise PermissionDenied
         return super().revision_view(request, object_id, version_id, extra_context)
 
     @method_decorator(require_safe)
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        post = get_object_or_404(Post, pk=unquote(object_id))
+        post = _post_or_404(Post.objects.all(), object_id)
         if not self.has_view_or_change_permission(request, post):
             raise PermissionDenied
         versions = Version.objects.get_for_object(post).select_related("revision", "revision__user")

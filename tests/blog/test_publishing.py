@@ -159,6 +159,22 @@ def test_editors_make_and_withdraw_preview_links_in_the_admin(client):
     assert PreviewLink.objects.count() == 1
 
 
+def test_withdrawing_a_preview_link_by_a_number_that_is_not_one_is_no_error():
+    """Regression (raw-request fuzzer): `link=abc` was a 500, from a ValueError in the query."""
+    link = PreviewLink.objects.create(post=make_post(status=Post.Status.DRAFT, published_at=None),
+                                      expires_at=timezone.now() + datetime.timedelta(days=1))
+    page = f"/admin/blog/post/{link.post.pk}/preview-links/"
+    assert admin_client("Editor").post(page, {"action": "revoke", "link": "abc"}).status_code == 303
+    link.refresh_from_db()
+    assert link.revoked_at is None
+
+
+@pytest.mark.parametrize("address", ["preview", "preview-links", "history/compare", "history/1"])
+def test_an_admin_post_address_with_an_id_that_is_not_a_number_is_a_404(address):
+    """Regression (raw-request fuzzer): /admin/blog/post/abc/preview/ and its siblings were a 500."""
+    assert admin_client().get(f"/admin/blog/post/abc/{address}/").status_code == 404
+
+
 # --- old addresses ----------------------------------------------------------------------------
 
 def test_a_published_posts_old_slugs_redirect_permanently_in_one_hop(client):
