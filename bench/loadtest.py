@@ -225,6 +225,14 @@ def replace_section(document: str, new: str) -> str:
     return document[:start] + new + document[end + len(END):]
 
 
+def carried_over(document: str, previous: str) -> str:
+    """`document` (the bench's new report) with the loadtest section of `previous`, if it had one."""
+    start, end = previous.find(START), previous.find(END)
+    if start == -1 or end < start:
+        return document
+    return replace_section(document, previous[start:end + len(END)])
+
+
 def ready(server: Server, timeout: float = 600) -> None:
     """`make serve` migrates and imports the content first: on a fresh database that takes a while."""
     deadline = time.monotonic() + timeout

@@ -210,8 +210,8 @@ def shortfalls(run: Run) -> list[str]:
         nginx = next((b.summary for b in run.baselines if b.name == "nginx"), None)
         if nginx and nginx.requests_per_second:
             notes.append(f"The minimal WSGI app reaches {ceiling.requests_per_second / nginx.requests_per_second:.0%}"
-                         " of nginx serving the same bytes: what gunicorn's sync workers cost (a new connection "
-                         "per request, no keep-alive): a limit of the serving stack, not of the application.")
+                         " of nginx serving the same bytes: what gunicorn and Python cost per request with the "
+                         "worker class of gunicorn.conf.py: a limit of the serving stack, not of the application.")
     if len(sizes) > 1:
         labels = {s.key: s.label for s in run.series}
         over = [f"{labels[key]} ({ratio:.2f}×)" for key, _, ratio in scaling(run)
@@ -257,7 +257,7 @@ def markdown(run: Run) -> str:
         "", "## The run", "", "| setting | value |", "|---|---|",
         f"| archives | {', '.join(f'{n:,}' for n in k.archives)} posts |",
         f"| load per URL | {k.duration} s × {k.rounds} interleaved rounds, after {k.warmup} s of warm-up |",
-        f"| wrk | `-t{k.threads} -c{k.connections} --latency`, loopback, no keep-alive from gunicorn's sync workers |",
+        f"| wrk | `-t{k.threads} -c{k.connections} --latency`, loopback, kept alive as gunicorn.conf.py allows |",
         f"| gunicorn | `-c gunicorn.conf.py`, WEB_CONCURRENCY={k.workers}, for the site and the minimal WSGI app |",
         "| site | PostgreSQL, DEBUG off, rate limits off, `IDARE_PAGE_CACHE=1` except rows marked page cache off |",
         "| Lighthouse | mobile emulation and simulated throttling (its defaults), Debian's chromium, headless |",

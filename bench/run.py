@@ -256,7 +256,9 @@ def main() -> None:
     (results / "results.json").write_text(json.dumps(dataclasses.asdict(run), indent=1, default=str))
     report = ROOT / knobs.report
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(markdown(run))
+    from bench.loadtest import carried_over  # it builds on this module
+
+    report.write_text(carried_over(markdown(run), report.read_text() if report.exists() else ""))
     print("\n" + terminal_summary(run) + f"\n\nwrote {knobs.report}; raw results in {results.relative_to(ROOT)}/")
 
 

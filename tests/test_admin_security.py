@@ -2,14 +2,9 @@
 sign-in step for staff who can open enquiries, and an editor only for staff who may edit posts."""
 
 import datetime
-import http.client
 import importlib
-import os
 import re
-import subprocess
-import sys
 import time
-from urllib.parse import urlencode
 
 import pyotp
 import pytest
@@ -106,45 +101,6 @@ def test_no_raw_address_is_stored_or_logged_for_failed_sign_ins(client, settings
         for address in addresses:
             assert address not in stored
             assert address not in caplog.text
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_lockout_holds_across_two_app_servers(tmp_path):
-    from django.db import connection
-
-    from tests.servers import ROOT, gunicorn
-
-    if connection.vendor != "postgresql":
-        pytest.skip("two app servers share a database on PostgreSQL: set DATABASE_URL (CI does)")
-    staff(username="writer")
-    static = tmp_path / "static"  # the sign-in page needs the static manifest, as in `make serve`
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], check=True, cwd=ROOT,
-                   env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_STATIC_ROOT": str(static)})
-    limits = {"IDARE_ADMIN_LOGIN_FAILURES": "3", "DJANGO_STATIC_ROOT": str(static)}
-    with gunicorn(tmp_path, **limits) as first, gunicorn(tmp_path, **limits) as second:
-        statuses = [http_sign_in(port, "wrong password") for port in (first, second, first)]
-        assert statuses == [200, 200, 429]
-        assert http_sign_in(second, PASSWORD) == 429
-        assert http_sign_in(first, PASSWORD) == 429
-
-
-def http_sign_in(port: int, password: str) -> int:
-    """Through a real server, as a browser: fetch the form (and its CSRF cookie), then post it."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", LOGIN)
-    response = conn.getresponse()
-    assert response.status == 200, (response.status, response.getheaders())
-    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
-    body = urlencode({"csrfmiddlewaretoken": token, "username": "writer", "password": password})
-    conn.request("POST", LOGIN, body=body, headers={
-        "Cookie": f"csrftoken={cookie}", "Content-Type": "application/x-www-form-urlencoded",
-        "Origin": f"http://127.0.0.1:{port}", "Referer": f"http://127.0.0.1:{port}{LOGIN}"})
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    return response.status
 
 
 # --- the admin's address ----------------------------------------------------------------------------

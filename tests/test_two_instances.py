@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -52,7 +53,7 @@ def two_servers(tmp_path, shared_redis, collected_static):
                    "IDARE_STATE_DIR": str(tmp_path / "state"),
                    "IDARE_PAGE_CACHE_CHECK": str(CHECK_SECONDS),
                    # 55 votes a day from one network: the 50 visitors below, then five more, then refusals.
-                   "IDARE_VOTE_RATE": "55/d"}
+                   "IDARE_VOTE_RATE": "55/d", "IDARE_ADMIN_LOGIN_FAILURES": "3"}
     with gunicorn(tmp_path, **environment) as first, gunicorn(tmp_path, **environment) as second:
         yield first, second
 
@@ -154,5 +155,18 @@ def test_a_member_of_staff_signed_in_on_one_server_is_signed_in_on_the_other(two
     assert landed.endswith(reverse("admin:index")) and "editor-0" in page, "the other server knows who it is"
 
 
-# Placeholder: an admin lockout that holds across both servers (django-axes) is added here by the
-# admin-hardening change.
+def sign_in_status(port: int, username: str, password: str) -> int:
+    try:
+        Browser().post_form(port, reverse("admin:login"), {"username": username, "password": password})
+    except urllib.error.HTTPError as refused:
+        return refused.code
+    return 200
+
+
+def test_an_admin_lockout_holds_across_both_servers(two_servers, django_user_model):
+    first, second = two_servers
+    user = editor(django_user_model)
+    wrong = [sign_in_status(port, user.username, "wrong password") for port in (first, second, first)]
+    assert wrong == [200, 200, 429], "three failures in all, whichever server saw them"
+    assert sign_in_status(second, user.username, PASSWORD) == 429
+    assert sign_in_status(first, user.username, PASSWORD) == 429
