@@ -18,10 +18,12 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from blog.models import ARTICLE_TEXTS
 
 MAX_QUERY = 200  # characters: longer queries are cut, not refused
 CONFIG = "english"
@@ -62,19 +64,24 @@ def _postgresql(posts: QuerySet, query: str, limit: int) -> Results:
     ts_query = SearchQuery(query, search_type="websearch", config=CONFIG)
     headline = SearchHeadline("body_text", ts_query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE,
                               max_words=SNIPPET_WORDS, min_words=15, max_fragments=2, fragment_delimiter=" … ")
-    newest_matches = posts.alias(document=DOCUMENT).filter(document=ts_query).order_by("-published_at")
+    # Two queries, not a subquery: DOCUMENT names the outer table, so inside a subquery it would not
+    # be the subquery's own row.
+    newest_matches = list(
+        posts.alias(document=DOCUMENT).filter(document=ts_query).order_by("-published_at")
+        .values_list("pk", flat=True)[:RANKED_MATCHES]
+    )
     found = list(
-        posts.filter(pk__in=Subquery(newest_matches.values("pk")[:RANKED_MATCHES]))
+        posts.filter(pk__in=newest_matches).defer(*ARTICLE_TEXTS)  # the snippet is made by PostgreSQL
         .annotate(rank=SearchRank(DOCUMENT, ts_query), raw_snippet=headline)
         .order_by("-rank", "-published_at")[:limit]
-    )
+    ) if newest_matches else []
     corrected = False
     if not found:
         with transaction.atomic():  # SET LOCAL lasts until the end of this transaction
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = " + TYPO_THRESHOLD)
             found = list(
-                posts.filter(title__trigram_word_similar=query)
+                posts.filter(title__trigram_word_similar=query).defer(*ARTICLE_TEXTS)
                 .annotate(similarity=TrigramWordSimilarity(query, "title"), raw_snippet=headline)
                 .order_by("-similarity", "-published_at")[:limit]
             )

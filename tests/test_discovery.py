@@ -58,6 +58,15 @@ def test_search_ranks_only_the_newest_matches_so_a_common_word_costs_what_a_rare
     assert results(client, "boundaries") == ["subtitle-match", "body-match"]
 
 
+@ON_POSTGRESQL
+def test_search_finds_an_old_match_behind_many_newer_articles_that_do_not_match(client, monkeypatch):
+    monkeypatch.setattr("blog.search.RANKED_MATCHES", 2)
+    make_post(slug="old-match", title="Kintsugi and repair", published_at=timezone.now() - datetime.timedelta(days=400))
+    for n in range(3):
+        make_post(slug=f"newer-{n}", title=f"Letters {n}", body="Other words.")
+    assert results(client, "kintsugi") == ["old-match"]
+
+
 def test_search_highlights_what_matched_and_escapes_the_rest(client):
     make_post(slug="markup", title="Anxiety notes", body="When anxiety rises, <b>breathe</b> & notice it.")
     html = client.get("/search/", {"q": "anxiety"}).content.decode()
