@@ -15,6 +15,7 @@ import pytest
 import yaml
 from django.conf import settings
 
+from idare.views import MEDIA_POLICY
 from tests.test_deploy import PRODUCTION, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +85,7 @@ def test_uploads_from_the_bucket_get_nosniff_and_the_sandbox_from_the_proxy():
     media = nginx_location(settings.MEDIA_URL)
     assert "proxy_pass ${MEDIA_ORIGIN}/;" in media
     assert 'add_header X-Content-Type-Options "nosniff" always;' in media
-    assert "add_header Content-Security-Policy \"default-src 'none'; sandbox\" always;" in media
+    assert f'add_header Content-Security-Policy "{MEDIA_POLICY}" always;' in media
     assert "if ($request_method !~ ^(GET|HEAD)$)" in media and "proxy_hide_header Set-Cookie;" in media
     assert compose()["services"]["proxy"]["environment"]["MEDIA_ORIGIN"]
 
