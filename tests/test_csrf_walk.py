@@ -98,4 +98,6 @@ def test_a_post_without_its_protection_is_refused(name, pieces):
         return
     assert not exempt, f"{name} ({url}) skips the CSRF check and is not in the listed exemption"
     response = client.post(url, {"field": "value"})
+    if response.status_code == 405:  # answered before the token check (the health probes): takes no POST at all
+        return
     assert response.status_code == 403 and CSRF_REFUSAL in response.content.decode(), (url, response.status_code)

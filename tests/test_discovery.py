@@ -53,8 +53,10 @@ def test_search_ranks_only_the_newest_matches_so_a_common_word_costs_what_a_rare
     monkeypatch.setattr("blog.search.RANKED_MATCHES", 2)
     old = timezone.now() - datetime.timedelta(days=400)
     make_post(slug="old-title-match", title="Boundaries are kind", body="Other words.", published_at=old)
-    make_post(slug="body-match", title="Letters", body="A piece that mentions boundaries once.")
-    make_post(slug="subtitle-match", title="Saying no", subtitle="Boundaries at work", body="Other words.")
+    recent = timezone.now() - datetime.timedelta(hours=1)
+    make_post(slug="body-match", title="Letters", body="A piece that mentions boundaries once.", published_at=recent)
+    make_post(slug="subtitle-match", title="Saying no", subtitle="Boundaries at work", body="Other words.",
+              published_at=recent)
     assert results(client, "boundaries") == ["subtitle-match", "body-match"]
 
 
@@ -63,7 +65,8 @@ def test_search_finds_an_old_match_behind_many_newer_articles_that_do_not_match(
     monkeypatch.setattr("blog.search.RANKED_MATCHES", 2)
     make_post(slug="old-match", title="Kintsugi and repair", published_at=timezone.now() - datetime.timedelta(days=400))
     for n in range(3):
-        make_post(slug=f"newer-{n}", title=f"Letters {n}", body="Other words.")
+        make_post(slug=f"newer-{n}", title=f"Letters {n}", body="Other words.",
+                  published_at=timezone.now() - datetime.timedelta(hours=n + 1))
     assert results(client, "kintsugi") == ["old-match"]
 
 

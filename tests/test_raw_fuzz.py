@@ -200,7 +200,7 @@ def status_of(answer: bytes) -> int:
 
 
 @pytest.mark.postgres
-def test_raw_requests_to_a_real_server_never_produce_a_server_error(transactional_db, tmp_path):
+def test_raw_requests_to_a_real_server_never_produce_a_server_error(transactional_db, tmp_path, collected_static):
     if connection.vendor != "postgresql":
         pytest.skip("gunicorn serves the test database over PostgreSQL: set DATABASE_URL (CI does)")
     make_post(slug="an-article")
@@ -221,7 +221,7 @@ def test_raw_requests_to_a_real_server_never_produce_a_server_error(transactiona
         "a bad chunked body": form + b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
     }
     before = row_counts()
-    with gunicorn(tmp_path) as port:
+    with gunicorn(tmp_path, DJANGO_STATIC_ROOT=collected_static) as port:
         answers = {name: raw(port, data, then_close=name.startswith("a shorter")) for name, data in cases.items()}
         assert status_of(raw(port, b"GET /help/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")) == 200
     errors = {name: answer[:200] for name, answer in answers.items()
