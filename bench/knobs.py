@@ -56,6 +56,9 @@ class Knobs:
     threads: int  # BENCH_THREADS: wrk -t
     connections: int  # BENCH_CONNECTIONS: wrk -c
     workers: int  # BENCH_WORKERS: WEB_CONCURRENCY for the site and the minimal WSGI app alike
+    # BENCH_SERVER_THREADS: GUNICORN_THREADS for both. The run keeps six site servers up at once on one
+    # PostgreSQL; with production's 4 threads they would hold 6 × 5 × (4 + 1) connections, past its 100.
+    server_threads: int
     cold_pages: tuple[str, ...]  # BENCH_COLD_PAGES: pages also measured with the page cache off
     fresh: bool  # BENCH_FRESH: rebuild the archives even when they are up to date
     lighthouse: bool  # BENCH_LIGHTHOUSE: run Lighthouse on the smallest archive
@@ -73,6 +76,7 @@ class Knobs:
             threads=_int("BENCH_THREADS", 2),
             connections=_int("BENCH_CONNECTIONS", 32),
             workers=_int("BENCH_WORKERS", 5),
+            server_threads=_int("BENCH_SERVER_THREADS", 2),
             cold_pages=tuple(page.strip() for page in cold.split(",") if page.strip()),
             fresh=_flag("BENCH_FRESH", False),
             lighthouse=_flag("BENCH_LIGHTHOUSE", True),

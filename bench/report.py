@@ -251,7 +251,8 @@ def markdown(run: Run) -> str:
         "Run it with `make bench` (about 10–15 minutes with the defaults). Knobs: `BENCH_ARCHIVES` "
         "(post counts, default 100,10000,100000), `BENCH_DURATION` (seconds per URL per round, 8), "
         "`BENCH_ROUNDS` (3), `BENCH_WARMUP` (2), `BENCH_THREADS`/`BENCH_CONNECTIONS` (wrk -t/-c, 2/32), "
-        "`BENCH_WORKERS` (gunicorn workers, 5), `BENCH_COLD_PAGES` (pages also measured with the page cache "
+        "`BENCH_WORKERS` (gunicorn workers, 5), `BENCH_SERVER_THREADS` (gunicorn threads, 2), "
+        "`BENCH_COLD_PAGES` (pages also measured with the page cache "
         "off: article), `BENCH_LIGHTHOUSE` (1), `BENCH_FRESH` (1 rebuilds the archives), `BENCH_PORT_BASE` (8850).",
         "", "## How to read this / what falls short", "", *(f"- {note}" for note in shortfalls(run)), "",
         "## The machine", "", "| | |", "|---|---|", *(f"| {name} | {value} |" for name, value in run.machine.items()),
@@ -259,7 +260,8 @@ def markdown(run: Run) -> str:
         f"| archives | {', '.join(f'{n:,}' for n in k.archives)} posts |",
         f"| load per URL | {k.duration} s × {k.rounds} interleaved rounds, after {k.warmup} s of warm-up |",
         f"| wrk | `-t{k.threads} -c{k.connections} --latency`, loopback, kept alive as gunicorn.conf.py allows |",
-        f"| gunicorn | `-c gunicorn.conf.py`, WEB_CONCURRENCY={k.workers}, for the site and the minimal WSGI app |",
+        f"| gunicorn | `-c gunicorn.conf.py`, WEB_CONCURRENCY={k.workers}, GUNICORN_THREADS={k.server_threads}, "
+        "for the site and the minimal WSGI app alike |",
         "| site | PostgreSQL, DEBUG off, rate limits off, `IDARE_PAGE_CACHE=1` except rows marked page cache off |",
         "| Lighthouse | mobile emulation and simulated throttling (its defaults), Debian's chromium, headless |",
         *(f"| archive {n:,} | {_archive_note(info)} |" for n, info in sorted(run.archives.items())),

@@ -66,12 +66,12 @@ def rate_settings() -> list[str]:
 class Site:
     """The environment shared by every process that runs the site: one secret and key per run."""
 
-    def __init__(self, workers: int) -> None:
-        self.workers, self.rates = workers, dict.fromkeys(rate_settings(), "off")
+    def __init__(self, workers: int, threads: int) -> None:
+        self.workers, self.threads, self.rates = workers, threads, dict.fromkeys(rate_settings(), "off")
         self.secret, self.fernet = secrets.token_urlsafe(50), Fernet.generate_key().decode()
 
     def inherited(self) -> dict[str, str]:
-        ours = ("DJANGO_", "IDARE_", "BENCH_", "DATABASE_URL", "SITE_URL", "WEB_CONCURRENCY")
+        ours = ("DJANGO_", "IDARE_", "BENCH_", "DATABASE_URL", "SITE_URL", "WEB_CONCURRENCY", "GUNICORN_THREADS")
         return {k: v for k, v in os.environ.items() if not k.startswith(ours)}
 
     def environment(self, size: int, port: int, page_cache: bool = True) -> dict[str, str]:
@@ -81,8 +81,11 @@ class Site:
             "SITE_URL": f"http://127.0.0.1:{port}", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_HSTS_SECONDS": "0", "DJANGO_SECURE_COOKIES": "0",
             "DJANGO_SERVE_MEDIA": "1", "DJANGO_MEDIA_ROOT": str(MEDIA), "IDARE_PAGE_CACHE": "1" if page_cache else "0",
-            "WEB_CONCURRENCY": str(self.workers),
+            **self.gunicorn(),
         }
+
+    def gunicorn(self) -> dict[str, str]:
+        return {"WEB_CONCURRENCY": str(self.workers), "GUNICORN_THREADS": str(self.threads)}
 
 
 def django_child(module: str, args: list[str], env: dict[str, str]) -> dict:
@@ -130,7 +133,7 @@ def start_ceilings(processes: Processes, tools: Tools, site: Site, article: Serv
     (folder / "ceiling" / "body.html").write_bytes(body)
     kept = [(name, value) for name, value in headers if name.lower() not in HOP_BY_HOP]
     (folder / "ceiling" / "headers.json").write_text(json.dumps(kept))
-    env = {**site.inherited(), "WEB_CONCURRENCY": str(site.workers), "BENCH_CEILING_DIR": str(folder / "ceiling")}
+    env = {**site.inherited(), **site.gunicorn(), "BENCH_CEILING_DIR": str(folder / "ceiling")}
     wsgi = processes.start("minimal WSGI app", gunicorn_command("bench.ceiling_app:application", port), port, env,
                            folder / "ceiling.log")
     started = [(Baseline("wsgi", "Minimal WSGI app, article bytes (gunicorn)", len(body)), wsgi)]
@@ -233,7 +236,7 @@ def main() -> None:
     results = RESULTS / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     results.mkdir(parents=True)
     MEDIA.mkdir(parents=True, exist_ok=True)
-    site = Site(knobs.workers)
+    site = Site(knobs.workers, knobs.server_threads)
     ports = {size: (knobs.port_base + 2 * i, knobs.port_base + 2 * i + 1) for i, size in enumerate(knobs.archives)}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True,
                    env=site.environment(knobs.archives[0], ports[knobs.archives[0]][0]))
