@@ -29,10 +29,10 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 
+from bench.report import END, START, replace_section
 from bench.run import rate_settings
-from bench.servers import ROOT, Processes, Server, fetch
+from bench.servers import ROOT, Processes, fetch, wait_until_ready
 
-START, END = "<!-- loadtest -->", "<!-- /loadtest -->"
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
 # What a minute of traffic is made of: kind → share of the requests.
 MIX = {"read": 60, "search": 15, "vote": 12, "share": 8, "enquiry": 5}
@@ -216,36 +216,6 @@ def votes_exact(results: Results, delta: dict[str, int]) -> bool:
     return results.ok("vote") == delta["votes"] == delta["upvote_counts"]
 
 
-def replace_section(document: str, new: str) -> str:
-    """The document with its loadtest section replaced by `new` (appended when it has none); every
-    other part is kept byte for byte."""
-    start, end = document.find(START), document.find(END)
-    if start == -1 or end < start:
-        return document.rstrip("\n") + "\n\n" + new + "\n"
-    return document[:start] + new + document[end + len(END):]
-
-
-def carried_over(document: str, previous: str) -> str:
-    """`document` (the bench's new report) with the loadtest section of `previous`, if it had one."""
-    start, end = previous.find(START), previous.find(END)
-    if start == -1 or end < start:
-        return document
-    return replace_section(document, previous[start:end + len(END)])
-
-
-def ready(server: Server, timeout: float = 600) -> None:
-    """`make serve` migrates and imports the content first: on a fresh database that takes a while."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and server.process.poll() is None:
-        try:
-            if fetch(server.port, "/readyz", timeout=5)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"make serve did not become ready:\n{server.log.read_text(errors='replace')[-3000:]}")
-
-
 def main() -> int:
     knobs = Knobs()
     db = knobs.database
@@ -259,7 +229,8 @@ def main() -> int:
     log.parent.mkdir(exist_ok=True)
     with Processes() as processes:
         server = processes.start("make serve", ["make", "serve"], knobs.port, env, log)
-        ready(server)
+        # `make serve` migrates and imports the content first: on a fresh database that takes a while.
+        wait_until_ready(server, "/readyz", timeout=600)
         articles, pages = site_paths(knobs.port)
         traffic = Traffic(knobs.port, articles, pages, enquiry_fields(knobs.port))
         before = database_counts(db)

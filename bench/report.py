@@ -310,3 +310,25 @@ def terminal_summary(run: Run) -> str:
         lines.append(f"lighthouse {audit.url}: " + ", ".join(f"{c} {audit.scores[c]}" for c in CATEGORIES))
     lines += ["", *(f"- {note}" for note in shortfalls(run))]
     return "\n".join(lines)
+
+
+# docs/PERFORMANCE.md is shared: `make bench` writes all of it but the loadtest's section, which
+# `make loadtest` writes between these markers.
+START, END = "<!-- loadtest -->", "<!-- /loadtest -->"
+
+
+def replace_section(document: str, new: str) -> str:
+    """The document with its loadtest section replaced by `new` (appended when it has none); every
+    other part is kept byte for byte."""
+    start, end = document.find(START), document.find(END)
+    if start == -1 or end < start:
+        return document.rstrip("\n") + "\n\n" + new + "\n"
+    return document[:start] + new + document[end + len(END):]
+
+
+def carried_over(document: str, previous: str) -> str:
+    """`document` (the bench's new report) with the loadtest section of `previous`, if it had one."""
+    start, end = previous.find(START), previous.find(END)
+    if start == -1 or end < start:
+        return document
+    return replace_section(document, previous[start:end + len(END)])

@@ -32,7 +32,7 @@ from bench import lighthouse, wrk
 from bench.archive import SEED_ARTICLE
 from bench.corpus import COMMON_TERM, RARE_TERM
 from bench.knobs import Knobs
-from bench.report import Baseline, Run, Series, markdown, terminal_summary
+from bench.report import Baseline, Run, Series, carried_over, markdown, terminal_summary
 from bench.servers import ROOT, Processes, Server, drain, fetch, gunicorn_command, start_nginx, wait_until_ready
 from bench.tools import Tools, ensure_tools, load_average, machine_facts
 
@@ -259,8 +259,6 @@ def main() -> None:
     (results / "results.json").write_text(json.dumps(dataclasses.asdict(run), indent=1, default=str))
     report = ROOT / knobs.report
     report.parent.mkdir(parents=True, exist_ok=True)
-    from bench.loadtest import carried_over  # it builds on this module
-
     report.write_text(carried_over(markdown(run), report.read_text() if report.exists() else ""))
     print("\n" + terminal_summary(run) + f"\n\nwrote {knobs.report}; raw results in {results.relative_to(ROOT)}/")
 

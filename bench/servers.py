@@ -97,8 +97,8 @@ def fetch(port: int, path: str, method: str = "GET", headers: dict[str, str] | N
         conn.close()
 
 
-def wait_until_ready(server: Server, path: str) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
+def wait_until_ready(server: Server, path: str, timeout: float = READY_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             break

@@ -1,6 +1,6 @@
 """`make loadtest` and `make bench` share docs/PERFORMANCE.md: each rewrites only its own part."""
 
-from bench.loadtest import END, START, carried_over, replace_section
+from bench.report import END, START, carried_over, replace_section
 
 BENCH_PART = "# Performance\n\nWritten by `make bench`.\n\n| page | p99 |\n|---|---|\n| Home | 332 |\n"
 
