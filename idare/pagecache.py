@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import threading
 import time
@@ -46,6 +47,7 @@ class Entry:
     body: bytes
     version: int
     expires: float  # time.time()
+    kept_at: float | None = None  # time.time(); None in entries kept before it was recorded
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -92,8 +94,9 @@ class PageCacheHandler(WSGIHandler):
         if key is None or version is None or seconds <= 0 or not storable(request, response):
             return response
         headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_FORWARDED]
+        now = time.time()
         entry = Entry(f"{response.status_code} {response.reason_phrase}", headers, response.content, version,
-                      time.time() + seconds)
+                      now + seconds, now)
         with self.lock:
             self.keep_locally(key, entry)
         try:
@@ -145,13 +148,23 @@ def storable(request, response) -> bool:
 
 
 def answer(entry: Entry, environ, start_response):
-    """The kept response, or 304 when the reader's copy is still the same."""
+    """The kept response, or 304 when the reader's copy is still the same. Either says its Age, so
+    that the reader's browser (or a CDN) keeps it only for what is left of its max-age: a page kept
+    until the next opening of a helpline must not be kept past it downstream."""
+    headers = [*entry.headers, *age(entry)]
     if not_modified(entry, environ):
-        keep = {"cache-control", "etag", "last-modified", "expires", "vary"}
-        start_response("304 Not Modified", [(k, v) for k, v in entry.headers if k.lower() in keep])
+        keep = {"cache-control", "etag", "last-modified", "expires", "vary", "age"}
+        start_response("304 Not Modified", [(k, v) for k, v in headers if k.lower() in keep])
         return [b""]
-    start_response(entry.status, entry.headers)
+    start_response(entry.status, headers)
     return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
+
+
+def age(entry: Entry) -> list[tuple[str, str]]:
+    if entry.kept_at is None:
+        return []
+    # Rounded up: a copy downstream may expire a little early, never late.
+    return [("Age", str(max(0, math.ceil(time.time() - entry.kept_at))))]
 
 
 def not_modified(entry: Entry, environ) -> bool:

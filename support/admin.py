@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from idare.admin import MarkdownAdmin
 from idare.auth import is_verified, two_factor_required
@@ -14,7 +16,9 @@ from support.models import (
     ContactMessage,
     Enquiry,
     Helpline,
+    HelplineChannel,
     Language,
+    OpeningPeriod,
     Provider,
     Service,
     StaffAccess,
@@ -37,21 +41,50 @@ class VerificationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OpeningPeriodFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if kept and self.instance.round_the_clock:
+            raise ValidationError(_("A line open 24/7 needs no opening periods: untick “open 24/7” or remove the "
+                                    "periods."))
+
+
+class OpeningPeriodInline(admin.TabularInline):
+    model = OpeningPeriod
+    formset = OpeningPeriodFormSet
+    extra = 0
+    verbose_name_plural = gettext_lazy("Opening periods (India time). Leave empty when the hours are not confirmed.")
+
+
+class ChannelInline(admin.TabularInline):
+    model = HelplineChannel
+    extra = 0
+    verbose_name_plural = gettext_lazy("Other ways to reach the line: calls go to the numbers above. Add only "
+                                       "addresses that were read or confirmed.")
+
+
 @admin.register(Helpline)
 class HelplineAdmin(admin.ModelAdmin):
-    list_display = ["name", "numbers", "urgency", "active", "last_verified_on", "verification_is_current"]
+    list_display = ["name", "numbers", "urgency", "active", "round_the_clock", "last_verified_on",
+                    "verification_is_current"]
     list_filter = [VerificationFilter, "active"]
     search_fields = ["name", "numbers"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["served_languages"]
+    inlines = [OpeningPeriodInline, ChannelInline]
     ordering = ["urgency", "name"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "lead", "numbers", "urgency", "active"]}),
-        ("What readers see", {
-            "fields": ["audience", "hours", "cost", "languages", "channels"],
-            "description": "Hours: write “24x7” only for a line that answers day and night; /help/ and the home "
-                           "page then say so. Cost: write exactly “Free” only when the call itself costs nothing "
-                           "(toll-free, or a short code such as 14416). For an ordinary mobile number write e.g. "
-                           "“Free counselling; an ordinary mobile number, so usual call charges apply”.",
+        (gettext_lazy("What readers see"), {
+            "fields": ["audience", "hours", "round_the_clock", "cost", "languages", "served_languages",
+                       "channel_note"],
+            "description": gettext_lazy(
+                "Hours: tick “open 24/7” only for a line that answers day and night; otherwise give its opening "
+                "periods below, and /help/ says whether it is open now. With neither, /help/ says its hours are "
+                "not confirmed. Cost: write exactly “Free” only when the call itself costs nothing (toll-free, or "
+                "a short code such as 14416). For an ordinary mobile number write e.g. “Free counselling; an "
+                "ordinary mobile number, so usual call charges apply”."),
         }),
         ("Verification", {"fields": ["last_verified_on", "verified_by", "source", "editor_note"]}),
     ]

@@ -9,7 +9,7 @@ class SupportConfig(AppConfig):
     def ready(self):
         from idare.pagecache import changes_to
         from support import snapshot
-        from support.models import Helpline
+        from support.models import Helpline, HelplineChannel, OpeningPeriod
 
         snapshot.connect()
-        changes_to(Helpline)
+        changes_to(Helpline, OpeningPeriod, HelplineChannel)

@@ -5,6 +5,7 @@ of Support's pages."""
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 from django.utils.text import slugify
@@ -25,12 +26,28 @@ from idare.content import (
     validate,
 )
 from support import snapshot
-from support.models import Concern, FeeBand, Helpline, Language, Provider, Service, SupportText
+from support.models import (
+    ChannelKind,
+    Concern,
+    FeeBand,
+    Helpline,
+    HelplineChannel,
+    Language,
+    OpeningPeriod,
+    Provider,
+    Service,
+    SupportText,
+)
 
-HELPLINE_KEYS = {
-    "name", "slug", "numbers", "urgency", "lead", "hours", "cost", "languages", "channels", "audience",
-    "source", "last_verified_on", "verified_by", "active", "editor_note",
+HELPLINE_TEXT = {
+    "name", "slug", "numbers", "lead", "hours", "cost", "languages", "channel_note", "audience", "source",
+    "verified_by", "editor_note",
 }
+HELPLINE_KEYS = HELPLINE_TEXT | {"urgency", "last_verified_on", "active", "opening_hours", "channels",
+                                 "languages_served"}
+DAYS = {name: number for number, name in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])}
+PERIOD = re.compile(r"^(?P<first>[a-z]{3})(?:\s*-\s*(?P<last>[a-z]{3}))?\s+(?P<opens>\d\d:\d\d)\s*-\s*"
+                    r"(?P<closes>\d\d:\d\d)$", re.IGNORECASE)
 HELPLINE_REQUIRED = {"name", "numbers", "urgency", "hours", "cost", "audience", "source", "last_verified_on",
                      "verified_by"}
 PROVIDER_TEXT = {"name", "slug", "credentials", "registration", "city", "fee_band", "fee_note", "gender", "bio"}
@@ -61,14 +78,85 @@ def _import_helplines(path: Path, content_dir: Path, report: Report, *, force: b
             raise ContentError(f"{where}last_verified_on must be a date like 2026-11-26")
         if not isinstance(record.get("active", True), bool) or not isinstance(record["urgency"], int):
             raise ContentError(f"{where}active must be true or false and urgency a whole number")
-        values = {key: text_field(record, key) for key in HELPLINE_KEYS - {"last_verified_on", "active", "urgency"}}
-        helpline = Helpline(**values, urgency=record["urgency"], last_verified_on=record["last_verified_on"],
-                            active=record.get("active", True))
+        round_the_clock, periods = _opening_hours(record.get("opening_hours"), where)
+        channels = _channels(record.get("channels"), where)
+        languages = _name_list(record, "languages_served", where)
+        helpline = Helpline(**{key: text_field(record, key) for key in HELPLINE_TEXT}, urgency=record["urgency"],
+                            last_verified_on=record["last_verified_on"], active=record.get("active", True),
+                            round_the_clock=round_the_clock)
         helpline.slug = helpline.slug or slugify(helpline.name)
         validate(helpline)
-        sync("helpline", Helpline, helpline, sorted(HELPLINE_KEYS - {"slug"}), report, force=force)
+
+        def set_related(saved: Helpline, periods=periods, channels=channels, languages=languages) -> None:
+            saved.periods.all().delete()
+            saved.channels.all().delete()
+            for period in periods:
+                period.helpline = saved
+                period.save()
+            for channel in channels:
+                channel.helpline = saved
+                channel.save()
+            saved.served_languages.set([_named(Language, name)[0] for name in languages])
+
+        fingerprint = helpline.fingerprint(
+            periods=[period.as_data() for period in periods],
+            channels=[(channel.kind, channel.address, channel.active) for channel in channels],
+            language_names=languages,
+        )
+        fields = sorted(HELPLINE_TEXT - {"slug"} | {"urgency", "last_verified_on", "active", "round_the_clock"})
+        sync("helpline", Helpline, helpline, fields, report, force=force, after_save=set_related,
+             incoming_fingerprint=fingerprint)
     # Also when nothing changed: a fresh server gets its copy for /help/ and the 503 page.
     snapshots.refresh_on_commit(snapshot.NAME)
+
+
+def _opening_hours(value, where: str) -> tuple[bool, list[OpeningPeriod]]:
+    """`24/7`, or a list of periods like `Mon-Sat 10:00-20:00` (India time; `Sat 22:00-02:00` ends on
+    Sunday). Left out: the hours are not confirmed, and the page says so."""
+    if value is None:
+        return False, []
+    if isinstance(value, str) and re.fullmatch(r"24\s*[/x]\s*7", value.strip(), re.IGNORECASE):
+        return True, []
+    if not isinstance(value, list) or not value:
+        raise ContentError(f"{where}opening_hours must be 24/7 or a list of periods like 'Mon-Sat 10:00-20:00'")
+    periods = []
+    for text in value:
+        match = PERIOD.match(str(text).strip())
+        first = DAYS.get((match["first"] if match else "").lower())
+        last = DAYS.get((match["last"] or match["first"]).lower()) if match else None
+        try:
+            opens, closes = (datetime.time.fromisoformat(match[key]) for key in ("opens", "closes")) if match else (
+                None, None)
+        except ValueError:
+            opens = closes = None
+        if first is None or last is None or opens is None:
+            raise ContentError(f"{where}the period '{text}' is not like 'Mon-Sat 10:00-20:00' (days Mon to Sun, "
+                               "times from 00:00 to 23:59)")
+        period = OpeningPeriod(first_day=first, last_day=last, opens=opens, closes=closes)
+        validate(period, exclude=["helpline"])
+        periods.append(period)
+    return False, periods
+
+
+def _channels(value, where: str) -> list[HelplineChannel]:
+    """Each channel as `{kind: whatsapp, address: "+91 …"}`; calls go to the numbers."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ContentError(f"{where}channels must be a list of 'kind' and 'address' pairs")
+    channels = []
+    for position, item in enumerate(value):
+        check_keys(item, {"kind", "address", "active"}, {"kind", "address"}, where=f"{where}channel #{position + 1}: ")
+        kind = text_field(item, "kind").lower()
+        if kind not in ChannelKind.values:
+            raise ContentError(f"{where}channel kind must be one of {', '.join(ChannelKind.values)}")
+        active = item.get("active", True)
+        if not isinstance(active, bool):
+            raise ContentError(f"{where}a channel's active must be true or false")
+        channel = HelplineChannel(kind=kind, address=text_field(item, "address"), position=position, active=active)
+        validate(channel, exclude=["helpline"])
+        channels.append(channel)
+    return channels
 
 
 def _import_languages(path: Path, content_dir: Path, report: Report, *, force: bool, dry_run: bool) -> None:

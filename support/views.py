@@ -3,10 +3,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from idare.caching import public_page
+from idare.caching import public_page, shared_cache
 from support.forms import directory_filters
 from support.models import FeeBand, Provider, Service, SupportText
-from support.snapshot import active_helplines, summarize
+from support.snapshot import active_helplines, next_change, summarize, with_status
 
 PROVIDERS_PER_PAGE = 12
 
@@ -48,9 +48,13 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page()
 def help_now(request: HttpRequest) -> HttpResponse:
     """Never depends on the database: the helplines come from the snapshot every helpline edit and
-    every server start rebuilds, so this page answers with every active number during an outage."""
-    helplines = active_helplines()
-    return render(request, "support/help.html", {"helplines": helplines, "summary": summarize(helplines)})
+    every server start rebuilds, so this page answers with every active number during an outage.
+    Which line is open is said for this moment, so no copy is kept past the next opening or closing."""
+    helplines = with_status(active_helplines())
+    silent = [line for line in helplines if line["silent_channels"]]
+    response = render(request, "support/help.html", {
+        "helplines": helplines, "summary": summarize(helplines), "silent_lines": silent,
+    })
+    return shared_cache(response, expires_at=next_change(helplines))

@@ -66,7 +66,7 @@ def make_helpline(**fields) -> Helpline:
     n = next(_numbers)
     defaults = {
         "name": f"Helpline {n}", "slug": f"helpline-{n}", "numbers": f"1800-000-{n:04d}", "urgency": 10 + n,
-        "hours": "24x7", "cost": "Free", "audience": "Anyone", "source": "A test record",
+        "hours": "24x7", "round_the_clock": True, "cost": "Free", "audience": "Anyone", "source": "A test record",
         "last_verified_on": timezone.localdate(), "verified_by": "a test",
     }
     return Helpline.objects.create(**{**defaults, **fields})
@@ -195,3 +195,22 @@ def post_form(post: Post | None = None, **overrides) -> dict:
             data[flag] = "on"
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def admin_change_data(response) -> dict:
+    """What the admin's change page would post back unchanged: the form's values and every inline
+    formset's (management form included), from a GET of that page."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:  # not `in (None, False)`: a formset's count may be 0
+                continue
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+    return data

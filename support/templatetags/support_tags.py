@@ -3,7 +3,7 @@ load these instead of importing support's models."""
 
 from django import template
 
-from support.snapshot import active_helplines, summarize
+from support.snapshot import active_helplines, summarize, with_status
 
 register = template.Library()
 
@@ -19,8 +19,9 @@ def help_box() -> dict:
 
 @register.inclusion_tag("support/_crisis_lines.html")
 def crisis_lines() -> dict:
-    """For the 503 page: never asks the database, which may be what is down."""
-    return {"helplines": active_helplines(allow_database=False)}
+    """For the 503 page: never asks the database, which may be what is down. The page is never kept,
+    so it can say which lines are open now."""
+    return {"helplines": with_status(active_helplines(allow_database=False))}
 
 
 @register.inclusion_tag("support/_help_tile.html")

@@ -87,7 +87,7 @@ def test_help_says_which_lines_are_open_day_and_night_and_which_cost_a_call(clie
 def test_help_wording_follows_the_data(client):
     make_helpline(name="Night line", numbers="1800 000 001", hours="24x7", cost="Free", urgency=1)
     make_helpline(name="Day line (a trust)", numbers="98765 43210", hours="Mon-Fri, 10am-6pm",
-                  cost="Usual call charges", urgency=2)
+                  round_the_clock=False, cost="Usual call charges", urgency=2)
     text = fold(client.get("/help/").content.decode())
     assert "Open day and night (24x7): Night line." in text
     assert "Day line keeps set hours" in text

@@ -11,7 +11,7 @@ from django.db import transaction
 from idare import snapshots
 from support.models import Helpline
 from tests.conftest import unreachable_database
-from tests.factories import make_helpline
+from tests.factories import admin_change_data, make_helpline
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +79,8 @@ def test_an_edit_in_the_admin_reaches_help_after_it_commits(staff_client, client
     line = make_helpline(name="Changing line", numbers="1800 000 111")
     server_starts()
     assert "tel:1800000111" in tel_links(client.get("/help/").content.decode())
-    form = staff_client.get(f"/admin/support/helpline/{line.pk}/change/").context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data.update(numbers="1800 999 888", active="on", last_verified_on=line.last_verified_on.isoformat())
+    data = admin_change_data(staff_client.get(f"/admin/support/helpline/{line.pk}/change/"))
+    data.update(numbers="1800 999 888", active="on")
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(f"/admin/support/helpline/{line.pk}/change/", data)
     assert response.status_code == 302
