@@ -300,6 +300,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "media-src": ["'self'"],
         "frame-src": ["'none'"],
+        "worker-src": ["'self'"],  # the service worker at /sw.js (support/offline.py)
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
