@@ -9,7 +9,7 @@ import reversion
 from anyascii import anyascii
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -19,9 +19,10 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from blog.cards import CARD_DESIGN, CARD_SIZE, render_card
+from blog.cards import CARD_DESIGN, CARD_SIZE, NEUTRAL_CARD_DESIGN, render_card, render_neutral_card
 from blog.renditions import delete_with_renditions, make_renditions, media_names, picture, responsive_images
 from idare.images import hashed_file, store_image
 from idare.markdown import render_markdown
@@ -114,6 +115,10 @@ class PostQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def featured(self):
+        """The home page's featured article: never a sensitive one, which is only offered on its topic."""
+        return self.filter(featured=True, sensitive=False)
+
     def most_upvoted(self):
         """Ranked by readers' upvotes; a sensitive topic is never ranked by popularity."""
         return self.filter(upvote_count__gt=0, sensitive=False).order_by("-upvote_count", "-published_at")
@@ -169,6 +174,10 @@ class PostQuerySet(models.QuerySet):
 def hero_upload_to(instance, filename):
     return f"posts/{filename}"
 
+
+SENSITIVE_NOT_FEATURED = _("A sensitive article is never featured on the home page: untick “Featured”, or "
+                           "untick “Sensitive topic” if the article is not about suicide, self-harm, abuse or "
+                           "eating disorders.")
 
 SAFE_MESSAGING_CHECKLIST = {
     "checked_no_method_detail": "No detail of methods or means of self-harm or suicide",
@@ -255,7 +264,8 @@ class Post(models.Model):
     )
     safe_messaging_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    featured = models.BooleanField(default=False, help_text="Feature on the home page.")
+    featured = models.BooleanField(
+        default=False, help_text=_("Feature on the home page. A sensitive article is never featured."))
     published_at = models.DateTimeField(
         "publication time", null=True, blank=True, db_index=True,
         help_text="Readers see the article from this minute on: a future time schedules it, and it appears by "
@@ -304,6 +314,10 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(social_image="") | ~Q(social_image_alt=""), name="social_image_has_alt"
             ),
+            models.CheckConstraint(
+                condition=~(Q(featured=True) & Q(sensitive=True)), name="sensitive_post_not_featured",
+                violation_error_message=SENSITIVE_NOT_FEATURED,
+            ),
         ]
 
     def __str__(self):
@@ -345,12 +359,17 @@ class Post(models.Model):
         return reverse("admin:blog_post_preview", args=[self.pk])
 
     def clean(self):
+        errors = {}  # every problem at once, each next to its field where it has one
         if self.hero_image and not (self.hero_alt or self.hero_decorative):
-            raise ValidationError({"hero_alt": "Describe the image for people who cannot see it, or tick "
-                                               "“decorative” if it adds nothing they would miss."})
+            errors["hero_alt"] = ("Describe the image for people who cannot see it, or tick “decorative” if it adds "
+                                  "nothing they would miss.")
         if self.status == self.Status.PUBLISHED and self.sensitive and not self.safe_messaging_checked:
-            raise ValidationError("A sensitive article is published only after an editor ticks every item of "
-                                  "the safe-messaging checklist.")
+            errors[NON_FIELD_ERRORS] = ("A sensitive article is published only after an editor ticks every item of "
+                                        "the safe-messaging checklist.")
+        if self.featured and self.sensitive:
+            errors["featured"] = SENSITIVE_NOT_FEATURED
+        if errors:
+            raise ValidationError(errors)
 
     def _keep_old_address(self, old_slug: str, *, was_published: bool) -> None:
         if old_slug != self.slug and was_published:
@@ -386,22 +405,30 @@ class Post(models.Model):
         return settings.SITE_URL + self.get_absolute_url()
 
     def card_signature(self) -> str:
+        if self.sensitive:
+            return digest(["neutral", NEUTRAL_CARD_DESIGN])
         return digest([CARD_DESIGN, self.title, self.subtitle])
 
     def refresh_card(self, *, force: bool = False) -> str | None:
-        """Draws the title card again when its text or design changed (or `force`). Returns the
-        name of the card it replaced ("" when there was none), or None when nothing changed."""
+        """Draws the title card again when its text or design changed (or `force`); a sensitive
+        article gets the neutral card, the same for all of them. Returns the name of the card it
+        replaced ("" when there was none), or None when nothing changed."""
         signature = self.card_signature()
         if not force and self.card_image and self.card_fingerprint == signature:
             return None
         previous = self.card_image.name or ""
-        name = store_image(hashed_file(render_card(self.title, self.subtitle), "png"), "cards")
+        drawn = render_neutral_card() if self.sensitive else render_card(self.title, self.subtitle)
+        name = store_image(hashed_file(drawn, "png"), "cards")
         self.card_image.name, self.card_fingerprint = name, signature
         return previous if previous != name else None
 
     @property
     def share_image(self) -> dict:
-        """The image link previews show: the editor's own, or the generated title card."""
+        """The image link previews show: the editor's own, or the generated title card. A sensitive
+        article's preview is discreet: the neutral card, whatever image the editor chose."""
+        if self.sensitive:
+            return {"url": self.card_image.url if self.card_image else "", "width": CARD_SIZE[0],
+                    "height": CARD_SIZE[1], "alt": str(_("The iDare logo on a plain card"))}
         if self.social_image:
             return {"url": self.social_image.url, "width": CARD_SIZE[0], "height": CARD_SIZE[1],
                     "alt": self.social_image_alt}

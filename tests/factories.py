@@ -195,3 +195,21 @@ def post_form(post: Post | None = None, **overrides) -> dict:
             data[flag] = "on"
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def make_sensitive_post(**fields) -> Post:
+    """A published article on a sensitive topic (suicide, self-harm, abuse, eating disorders), with
+    the safe-messaging checklist ticked as publishing it requires."""
+    checklist = {"checked_no_method_detail": True, "checked_no_sensational_headline": True,
+                 "checked_help_resources": True}
+    return make_post(**{"sensitive": True, **checklist, **fields})
+
+
+def make_crisis_lines() -> list[Helpline]:
+    """The two most urgent lines as content/helplines.yaml has them, and a third after them."""
+    return [
+        make_helpline(name="Emergency (ERSS)", slug="emergency-112", numbers="112", urgency=1),
+        make_helpline(name="Tele-MANAS (Ministry of Health and Family Welfare)", slug="tele-manas",
+                      numbers="14416; 1-800-891-4416", urgency=2),
+        make_helpline(name="Childline", slug="childline", numbers="1098", urgency=3),
+    ]

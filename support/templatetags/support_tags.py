@@ -8,13 +8,21 @@ from support.snapshot import active_helplines, summarize
 register = template.Library()
 
 HELP_BOX_LINES = 3
+SENSITIVE_NOTE_LINES = 2  # 112 and Tele-MANAS: what a reader in danger needs, without a list to read
 
 
 @register.inclusion_tag("support/_help_box.html")
-def help_box() -> dict:
+def help_box(place: str = "") -> dict:
     """The article's help box: the most urgent lines (112 and Tele-MANAS first), from the snapshot,
-    which every helpline edit rebuilds."""
-    return {"helplines": active_helplines()[:HELP_BOX_LINES]}
+    which every helpline edit rebuilds. `place` tells two boxes on one page apart (their ids)."""
+    return {"helplines": active_helplines()[:HELP_BOX_LINES], "place": place}
+
+
+@register.inclusion_tag("support/_sensitive_note.html")
+def sensitive_note(note: str = "") -> dict:
+    """A sensitive article's content note, before everything else in it: the editor's words (or a
+    default), the two most urgent numbers to call, and the way to /help/."""
+    return {"note": note, "helplines": active_helplines()[:SENSITIVE_NOTE_LINES]}
 
 
 @register.inclusion_tag("support/_crisis_lines.html")
