@@ -47,6 +47,7 @@ class PostAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.may_publish = self.user is not None and can_publish(self.user)
+        self.instance.publisher = self.user  # Post.clean applies the four-eyes rule to this account
         if "published_at" in self.fields:  # the admin's date and time boxes have no labels of their own
             date, clock = self.fields["published_at"].widget.widgets
             date.attrs["aria-label"], clock.attrs["aria-label"] = "Publication date", "Publication time of day"

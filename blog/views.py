@@ -132,7 +132,7 @@ def _redirect_from_old_address(slug: str) -> HttpResponse:
 
 
 def _article_context(post: Post) -> dict:
-    return {"post": post, "related": Post.objects.related_to(post), "review": post.reviews.first()}
+    return {"post": post, "related": Post.objects.related_to(post), "review": post.current_review()}
 
 
 @require_safe

@@ -44,7 +44,9 @@ def article_structured_data(post, review=None) -> SafeString:
     if image["url"]:
         article["image"] = {"@type": "ImageObject", "url": site + image["url"], "width": image["width"],
                             "height": image["height"]}
-    if review is not None:  # only where a clinical review was recorded
+    # Only a review that covers the text as it is now (Post.current_review): a search engine showing
+    # "reviewed by" over words the reviewer never saw would lend them authority they do not have.
+    if review is not None and review.covers(post):
         article["reviewedBy"] = {"@type": "Person", "name": review.reviewer_name,
                                  "jobTitle": review.reviewer_credentials}
         article["lastReviewed"] = review.reviewed_on.isoformat()

@@ -14,7 +14,7 @@ def unfeature_sensitive_posts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0005_search'),
+        ('blog', '0006_clinical_review_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
