@@ -268,7 +268,7 @@ def test_the_seed_content_imports_published():
 
 def test_an_imported_sensitive_article_without_a_review_is_a_draft_and_reported(content_dir):
     edit_file(content_dir, SEED_FILE, "featured: true",
-              "featured: true\nsensitive: true\nsafe_messaging_checked: true\ncontent_note: About suicide.")
+              "featured: false\nsensitive: true\nsafe_messaging_checked: true\ncontent_note: About suicide.")
     out = io.StringIO()
     call_command("import_content", "--content-dir", str(content_dir), stdout=out)
     post = Post.objects.get(slug="building-trust-through-trust-issues")
