@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -30,7 +31,7 @@ def article_structured_data(post, review=None) -> SafeString:
         "description": post.excerpt,
         "url": post.canonical_url,
         "mainEntityOfPage": post.canonical_url,
-        "dateModified": post.updated_at.isoformat(),
+        "dateModified": timezone.localtime(post.updated_at).isoformat(),  # the site's day, not UTC's
         "author": {"@type": "Organization" if post.author.slug.endswith("team") else "Person",
                    "name": post.author.name, "url": site + post.author.get_absolute_url()},
         "publisher": {"@type": "Organization", "name": "iDare", "url": site + "/",
@@ -40,7 +41,7 @@ def article_structured_data(post, review=None) -> SafeString:
         "wordCount": len(post.body_text.split()),
     }
     if post.published_at is not None:  # a draft seen through a preview link has no date yet
-        article["datePublished"] = post.published_at.isoformat()
+        article["datePublished"] = timezone.localtime(post.published_at).isoformat()
     if image["url"]:
         article["image"] = {"@type": "ImageObject", "url": site + image["url"], "width": image["width"],
                             "height": image["height"]}
