@@ -129,8 +129,8 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
                            "A title card is made for every article and made again when the title changes.",
         }),
         ("Sensitive topic and safe messaging", {
-            "fields": ["sensitive", "content_note", "checked_no_method_detail", "checked_no_sensational_headline",
-                       "checked_help_resources", "safe_messaging_check"],
+            "fields": ["sensitive", "confirm_not_sensitive", "content_note", "checked_no_method_detail",
+                       "checked_no_sensational_headline", "checked_help_resources", "safe_messaging_check"],
             "description": "For suicide, self-harm, abuse and eating disorders. Before a sensitive article is "
                            "published an editor reads it and ticks every item; a writer's later change to its "
                            "words clears the ticks.",

@@ -20,6 +20,7 @@ from blog.search import search as search_posts
 from blog.sharing import LINK_NETWORKS, SCRIPT_NETWORKS, opened_from_this_site
 from blog.voters import remember_voter, voter_key, voter_of
 from idare.caching import LIVE_COUNTS, STANDING, shared_cache
+from idare.crisis import is_crisis_query
 from idare.origin import same_origin_required
 from idare.ratelimit import over_limit, parse_rate
 from idare.views import render_error_page
@@ -113,12 +114,15 @@ def feed(feed_view):
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """The same answer for everyone, but kept out of caches: what people search for on a
-    mental-health site is nobody else's business (and never logged: the access log has no query)."""
+    """The same answer for everyone, but kept out of every cache, the browser's included: what people
+    search for on a mental-health site is nobody else's business (and never logged: the access log has
+    no query, and nothing here writes a row or a line). A search that reads as a person in crisis puts
+    help first; results, if any, follow."""
     results = search_posts(Post.objects.published().select_related("author"), request.GET.get("q", ""))
-    topics = [] if results.posts else Tag.objects.with_published_posts()[:12]
-    response = render(request, "blog/search.html", {"results": results, "topics": topics})
-    patch_cache_control(response, no_store=True)
+    crisis = is_crisis_query(results.query)
+    topics = [] if results.posts or crisis else Tag.objects.with_published_posts()[:12]
+    response = render(request, "blog/search.html", {"results": results, "topics": topics, "crisis": crisis})
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

@@ -1,8 +1,11 @@
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from idare.crisis import is_devanagari, normalise
 from idare.markdown import render_markdown
 
 
@@ -74,3 +77,66 @@ class Snippet(models.Model):
 
     def fingerprint(self) -> str:
         return hashlib.sha256("\x1f".join([self.slug, self.description, self.body]).encode()).hexdigest()
+
+
+class CrisisPhrase(models.Model):
+    """Words a person in crisis types: a search containing one puts help first, and an article that
+    uses one about suicide or self-harm is not published unflagged (idare/crisis.py, docs/CRISIS_PHRASES.md)."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        HINDI = "hi", _("Hindi, in Devanagari")
+        HINGLISH = "hi-latn", _("Hinglish (Hindi in Latin letters)")
+
+    class Kind(models.TextChoices):
+        SUICIDAL = "suicidal", _("Suicidal thoughts")
+        SELF_HARM = "self-harm", _("Self-harm")
+        CRISIS = "crisis", _("Acute crisis, or asking for urgent help")
+
+    phrase = models.CharField(
+        _("phrase"), max_length=120,
+        help_text=_("As people type it, e.g. “want to end it all”. Case, accents, apostrophes, punctuation and "
+                    "repeated letters do not matter. Write the shortest words that still mean it: “marna chahta” "
+                    "also finds “marna chahta hoon”."),
+    )
+    normalised = models.CharField(_("normalised"), max_length=120, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, choices=Language, default=Language.ENGLISH)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("Only active phrases are recognised. Make a phrase inactive rather than deleting it: the next "
+                    "import would add a seeded phrase again."),
+    )
+    editor_note = models.TextField(_("editor's note"), blank=True,
+                                   help_text=_("For staff only, e.g. where it came from."))
+    updated_at = models.DateTimeField(auto_now=True)
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("crisis phrase")
+        verbose_name_plural = _("crisis phrases")
+        ordering = ["language", "kind", "normalised"]
+        constraints = [models.CheckConstraint(condition=~models.Q(normalised=""), name="crisis_phrase_has_words")]
+
+    def __str__(self):
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.normalised = normalise(self.phrase)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalised = normalise(self.phrase)
+        if not self.normalised:
+            raise ValidationError({"phrase": _("Write the phrase in words: letters, not only punctuation or spaces.")})
+        if len(self.normalised) > self._meta.get_field("normalised").max_length:
+            raise ValidationError({"phrase": _("Write a shorter phrase.")})
+        devanagari = is_devanagari(self.normalised)
+        if self.language == self.Language.HINDI and not devanagari:
+            raise ValidationError({"language": _("This phrase is in Latin letters: choose Hinglish, not Hindi.")})
+        if self.language != self.Language.HINDI and devanagari:
+            raise ValidationError({"language": _("This phrase is in Devanagari: choose Hindi.")})
+
+    def fingerprint(self) -> str:
+        parts = [self.normalised, self.phrase, self.language, self.kind, str(self.active), self.editor_note]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

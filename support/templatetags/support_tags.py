@@ -35,3 +35,20 @@ def crisis_lines() -> dict:
 def help_tile() -> dict:
     """The home page's "Get help now" tile, true to each line's hours and cost."""
     return {"summary": summarize(active_helplines())}
+
+
+CRISIS_BUTTONS = 2
+
+
+@register.inclusion_tag("support/_crisis_help.html")
+def crisis_help() -> dict:
+    """Help first, for a search that reads as a person in crisis: the two most urgent active lines as
+    big call buttons (112 and Tele-MANAS while they are the most urgent), then the others. From the
+    snapshot: no query, and still there while the database is down."""
+    lines = sorted(active_helplines(), key=lambda line: line["urgency"])
+    buttons = [line for line in lines if line["dial_links"]][:CRISIS_BUTTONS]
+    return {
+        "buttons": buttons,
+        "others": [line for line in lines if line not in buttons],
+        "free_now": bool(buttons) and all(line["round_the_clock"] and line["free_to_call"] for line in buttons),
+    }
