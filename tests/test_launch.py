@@ -85,3 +85,16 @@ def test_a_real_provider_shows_without_demo_and_the_examples_do_not(client, sett
     make_provider(name="Invented Person", slug="invented-person", example=True)
     html = client.get("/support/providers/").content.decode()
     assert "Real Person" in html and "Invented Person" not in html and "Example listing" not in html
+
+
+def test_the_thank_you_page_and_the_faq_agree_on_the_withdraw_link(client, content, settings):
+    response = client.post("/support/request/", {
+        "age": "adult", "name": "Asha", "reply_by": "email", "email": "asha@example.org", "phone": "",
+        "safe_to_leave_message": "yes", "language": "hindi", "mode": "online", "budget": "free", "consent": "on",
+        "website": "",
+    })
+    thanks = " ".join(client.get(response["Location"]).content.decode().split())
+    faq = " ".join(client.get("/support/").content.decode().split())
+    days = settings.IDARE_ENQUIRY_RETENTION_DAYS
+    assert "Keep this link" in thanks and f"until we delete it ourselves {days} days after it is closed" in thanks
+    assert f"until we delete it ourselves {days} days after it is closed" in faq and "Keep it" in faq
