@@ -7,7 +7,7 @@ class IdareConfig(AppConfig):
 
     name = "idare"
     verbose_name = "Site"
-    content_steps = "idare.snippets.content_steps"
+    content_steps = "idare.apps.content_steps"
 
     def ready(self):
         from idare import (
@@ -16,3 +16,9 @@ class IdareConfig(AppConfig):
         )
 
         snippets.connect()
+
+
+def content_steps(content_dir):
+    from idare import launch, snippets
+
+    return snippets.content_steps(content_dir) + launch.content_steps(content_dir)
