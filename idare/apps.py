@@ -21,6 +21,7 @@ class IdareConfig(AppConfig):
 
 
 def content_steps(content_dir) -> list:
-    from idare import crisis, snippets
+    from idare import crisis, launch, snippets
 
-    return snippets.content_steps(content_dir) + crisis.content_steps(content_dir)
+    return (snippets.content_steps(content_dir) + crisis.content_steps(content_dir)
+            + launch.content_steps(content_dir))
