@@ -37,6 +37,7 @@ lock:
 # as files in var/mail/ (never printed to the log).
 run: export DJANGO_DEBUG := 1
 run: export DJANGO_EMAIL_BACKEND := file
+run: export IDARE_DEMO := 1
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_content
@@ -57,6 +58,7 @@ serve: export DJANGO_SECURE_HSTS_SECONDS := 0
 serve: export DJANGO_SECURE_COOKIES := 0
 serve: export DJANGO_SERVE_MEDIA := 1
 serve: export DJANGO_EMAIL_BACKEND := file
+serve: export IDARE_DEMO ?= 1
 serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: setup .secret_key .encryption_key

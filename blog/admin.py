@@ -15,13 +15,25 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from blog import stats
 from blog.forms import PostAdminForm, can_publish
-from blog.models import Author, Page, Post, PreviewLink, Review, SlugRedirect, Tag
+from blog.models import (
+    Author,
+    Page,
+    Post,
+    PreviewLink,
+    Review,
+    ReviewerProfile,
+    SlugRedirect,
+    Tag,
+    has_active_reviewer_profile,
+)
 from blog.revisions import field_changes
 from blog.views import preview_response
 from idare.admin import MarkdownAdmin
@@ -78,16 +90,21 @@ class ReviewFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("awaiting", "Awaiting a first review"), ("overdue", "Review overdue"), ("current", "Review current")]
+        return [("queue", _("Sensitive, needing a review")), ("awaiting", "Awaiting a first review"),
+                ("changed", _("Changed since review")), ("overdue", "Review overdue"), ("current", "Review current")]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
+        if self.value() == "queue":  # the clinical reviewers' queue
+            return queryset.needing_review()
         if self.value() == "awaiting":
             return queryset.filter(last_reviewed_on__isnull=True)
+        if self.value() == "changed":
+            return queryset.filter(changed_since_review=True)
         if self.value() == "overdue":
             return queryset.filter(next_review_due__lt=today)
         if self.value() == "current":
-            return queryset.filter(next_review_due__gte=today)
+            return queryset.filter(review_current=True, next_review_due__gte=today)
         return queryset
 
 
@@ -112,8 +129,8 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
                            "A title card is made for every article and made again when the title changes.",
         }),
         ("Sensitive topic and safe messaging", {
-            "fields": ["sensitive", "content_note", "checked_no_method_detail", "checked_no_sensational_headline",
-                       "checked_help_resources", "safe_messaging_check"],
+            "fields": ["sensitive", "confirm_not_sensitive", "content_note", "checked_no_method_detail",
+                       "checked_no_sensational_headline", "checked_help_resources", "safe_messaging_check"],
             "description": "For suicide, self-harm, abuse and eating disorders. Before a sensitive article is "
                            "published an editor reads it and ticks every item; a writer's later change to its "
                            "words clears the ticks.",
@@ -289,6 +306,10 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     def review(self, post: Post) -> str:
         if post.last_reviewed_on is None:
             return "Awaiting first review"
+        if post.changed_since_review:
+            return _("Changed since review of %(day)s") % {"day": f"{post.last_reviewed_on:%-d %b %Y}"}
+        if not post.review_current:
+            return _("Reviewer no longer active")
         if post.next_review_due < timezone.localdate():
             return f"Overdue since {post.next_review_due:%-d %b %Y}"
         return f"Reviewed {post.last_reviewed_on:%-d %b %Y}"
@@ -314,13 +335,20 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     @admin.display(description="latest review")
     def review_record(self, post: Post) -> str:
         add_url = reverse("admin:blog_review_add") + (f"?post={post.pk}" if post.pk else "")
-        latest = post.reviews.first() if post.pk else None
+        latest = post.reviews.select_related("reviewer__reviewer_profile").first() if post.pk else None
         if latest is None:
             return format_html('<p>No review recorded, so readers see none.</p><p><a href="{}">Record a review</a></p>',
                                add_url)
-        return format_html('<p>{}, {}, on {}; next review due {}.</p><p><a href="{}">Record a new review</a></p>',
+        if latest.covers(post):
+            state = _("It covers the text as it is now.")
+        elif latest.text_digest != post.reviewed_text_digest():
+            state = _("Changed since review: the title, subtitle, body, sources or content note changed after it, "
+                      "so readers see no review until a clinical reviewer records one of this version.")
+        else:
+            state = _("The reviewer's profile is no longer active, so readers see no review.")
+        return format_html('<p>{}, {}, on {}; next review due {}.</p><p>{}</p><p><a href="{}">{}</a></p>',
                            latest.reviewer_name, latest.reviewer_credentials, f"{latest.reviewed_on:%-d %b %Y}",
-                           f"{latest.next_review_due:%-d %b %Y}", add_url)
+                           f"{latest.next_review_due:%-d %b %Y}", state, add_url, _("Record a new review"))
 
 
 @admin.register(Page)
@@ -342,20 +370,84 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class ReviewForm(forms.ModelForm):
+    # Set for each request by ReviewAdmin.get_form.
+    user = None
+
+    class Meta:
+        model = Review
+        fields = ["post", "reviewed_on", "next_review_due", "notes"]
+
+    def clean(self):
+        if self.user is None or not has_active_reviewer_profile(self.user):
+            raise ValidationError(NO_REVIEWER_PROFILE)
+        return super().clean()
+
+
+NO_REVIEWER_PROFILE = gettext_lazy(
+    "Your account has no active reviewer profile, so it cannot record a clinical review. An administrator "
+    "adds one under Blog → Reviewer profiles.")
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["post", "reviewer_name", "reviewer_credentials", "reviewed_on", "next_review_due"]
+    """Reviews are recorded, never edited: each is the signed-in reviewer's account, name and
+    credentials, and the version of the article it covers. A later review replaces it for readers."""
+
+    form = ReviewForm
+    list_display = ["post", "reviewer_name", "reviewer_credentials", "reviewed_on", "next_review_due", "covers_text"]
     list_filter = ["reviewed_on", "next_review_due"]
     search_fields = ["post__title", "reviewer_name"]
-    list_select_related = ["post"]
-    readonly_fields = ["recorded_by", "recorded_at"]
-    fields = ["post", "reviewer_name", "reviewer_credentials", "reviewed_on", "next_review_due", "notes",
-              "recorded_by", "recorded_at"]
+    list_select_related = ["post", "reviewer__reviewer_profile"]
+    readonly_fields = ["reviewer_name", "reviewer_credentials", "version", "recorded_at"]
+    fields = ["post", "reviewed_on", "next_review_due", "notes", "reviewer_name", "reviewer_credentials", "version",
+              "recorded_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of what a reviewer read: a new review replaces it, nobody rewrites it
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method in ("GET", "HEAD") and not has_active_reviewer_profile(request.user):
+            messages.error(request, NO_REVIEWER_PROFILE)
+        return super().add_view(request, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
+        obj.record_by(request.user)  # the signed-in account, whatever else a crafted POST names
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=gettext_lazy("covers today's text"), boolean=True)
+    def covers_text(self, review: Review) -> bool:
+        return review.covers(review.post)
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    """Administrators only: a reviewer must not be able to give themselves (or anyone) a credential."""
+
+    list_display = ["name", "credentials", "user", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
 
 @admin.register(SlugRedirect)

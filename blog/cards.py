@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 CARD_DESIGN = "1"  # bump on any visible change, so stored cards get redrawn
+NEUTRAL_CARD_DESIGN = "1"  # the same for the neutral card of sensitive articles
 CARD_SIZE = (1200, 630)
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -189,16 +190,39 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.Fre
     return top + len(lines) * leading
 
 
-def render_card(title: str, subtitle: str = "") -> bytes:
-    """The PNG of the article's social card."""
+def _background() -> Image.Image:
     card = Image.new("RGB", CARD_SIZE, CREAM)
     corner, circles = _circle_masks()
     for (_, _, colour, _), mask in zip(CIRCLES, circles, strict=True):
         card.paste(colour, corner, mask)
+    return card
+
+
+def _wordmark(card: Image.Image, corner: tuple[int, int]) -> None:
     heart, letters = _wordmark_masks()
-    corner = (MARGIN - 15, 52)  # the heart's left edge sits 6 viewBox units (15 px) into the logo
     card.paste(HEART, corner, heart)
     card.paste(TEAL, corner, letters)
+
+
+def _png(card: Image.Image) -> bytes:
+    out = io.BytesIO()
+    card.save(out, format="PNG", compress_level=6)
+    return out.getvalue()
+
+
+def render_neutral_card() -> bytes:
+    """The card of every sensitive article: the wordmark alone, centred, with no title, so that a
+    shared link to an article about suicide or abuse does not announce its topic in a chat."""
+    card = _background()
+    heart, _ = _wordmark_masks()
+    _wordmark(card, ((CARD_SIZE[0] - heart.width) // 2, (CARD_SIZE[1] - heart.height) // 2))
+    return _png(card)
+
+
+def render_card(title: str, subtitle: str = "") -> bytes:
+    """The PNG of the article's social card."""
+    card = _background()
+    _wordmark(card, (MARGIN - 15, 52))  # the heart's left edge sits 6 viewBox units (15 px) into the logo
 
     sub_font = _font(SANS, SUBTITLE_SIZE)
     sub_lines = _set(subtitle, sub_font, TEXT_WIDTH, SUBTITLE_LINES)
@@ -214,7 +238,4 @@ def render_card(title: str, subtitle: str = "") -> bytes:
     draw.rectangle((MARGIN, top, MARGIN + 72, top + 5), fill=AMBER)
     title_bottom = _draw_lines(draw, lines, font, top + BAR_SPACE, INK)
     _draw_lines(draw, sub_lines, sub_font, title_bottom + SUBTITLE_GAP, MUTED)
-
-    out = io.BytesIO()
-    card.save(out, format="PNG", compress_level=6)
-    return out.getvalue()
+    return _png(card)

@@ -7,11 +7,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from blog.models import SAFE_MESSAGING_CHECKLIST, Post
 from blog.renditions import DECORATIVE
+from idare.crisis import crisis_phrases_in
 from idare.images import fit_card, reencode_image, store_image
 from idare.markdown import render_markdown
+from idare.models import CrisisPhrase
 
 UPLOAD_ALT_PLACEHOLDER = "Describe this image for people who cannot see it"
 # Publishing decisions: only someone with blog.publish_post (the Editor role) takes them.
@@ -30,6 +33,11 @@ def can_publish(user) -> bool:
 class PostAdminForm(forms.ModelForm):
     # Set for each request by PostAdmin.get_form.
     user = None
+    confirm_not_sensitive = forms.BooleanField(
+        label=_("This article mentions suicide or self-harm but is not about it: publish it as an ordinary article"),
+        required=False,
+        help_text=_("Only when publishing an article that uses such words and is not ticked as a sensitive topic."),
+    )
 
     class Meta:
         model = Post
@@ -47,6 +55,7 @@ class PostAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.may_publish = self.user is not None and can_publish(self.user)
+        self.instance.publisher = self.user  # Post.clean applies the four-eyes rule to this account
         if "published_at" in self.fields:  # the admin's date and time boxes have no labels of their own
             date, clock = self.fields["published_at"].widget.widgets
             date.attrs["aria-label"], clock.attrs["aria-label"] = "Publication date", "Publication time of day"
@@ -90,7 +99,23 @@ class PostAdminForm(forms.ModelForm):
             self.add_error("hero_credit", "Say who made the image: it is shown as “Image credit: …”.")
         if cleaned.get("social_image") and not cleaned.get("social_image_alt"):
             self.add_error("social_image_alt", "Describe your link-preview image for people who cannot see it.")
+        self._check_unflagged_crisis_language(cleaned)
         return cleaned
+
+    def _check_unflagged_crisis_language(self, cleaned: dict) -> None:
+        """An article published unflagged that uses the words of suicide or self-harm (the crisis phrase
+        list search uses) asks the editor to flag it, or to say it is not about that."""
+        if (cleaned.get("status") != Post.Status.PUBLISHED or cleaned.get("sensitive")
+                or cleaned.get("confirm_not_sensitive")):
+            return
+        text = "\n".join(cleaned.get(name) or "" for name in ("title", "subtitle", "body"))
+        found = crisis_phrases_in(text, kinds=[CrisisPhrase.Kind.SUICIDAL, CrisisPhrase.Kind.SELF_HARM])
+        if found:
+            self.add_error("sensitive", _(
+                "This article mentions %(phrases)s. Tick “sensitive topic” (and then the safe-messaging checklist), "
+                "or, if it is not about suicide or self-harm, tick “This article mentions suicide or self-harm but is "
+                "not about it” below, and save again."
+            ) % {"phrases": ", ".join(f"“{phrase}”" for phrase in found)})
 
     def save(self, commit=True):
         for field, folder in (("hero_image", "posts"), ("social_image", "social")):

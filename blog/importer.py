@@ -87,6 +87,13 @@ def _import_post(path: Path, content_dir: Path, report: Report, *, force: bool, 
         existing = Post.objects.filter(slug=post.slug).only("hero_image", "hero_source_digest").first()
         post.hero_image.name, post.hero_source_digest = _hero_image(
             content_dir, text_field(meta, "hero_image"), existing)
+    existing = Post.objects.filter(slug=post.slug).only("pk").first()
+    post.pk = existing.pk if existing else None  # the four-eyes rule compares with the stored article
+    if post.publication_problems(publisher=None):
+        # A file cannot show that a clinician read this text: the article waits as a draft for a review.
+        post.status = Post.Status.DRAFT
+        report.lines.append(f"{'draft':>9}  post {post.slug}: sensitive, and no clinical review covers this text; "
+                            "imported as a draft until one is recorded")
     validate(post, exclude=["hero_image", "body_html"])
     tags = [" ".join(name.split()) for name in tag_names]
     reviews = _reviews(meta)

@@ -9,7 +9,7 @@ import reversion
 from anyascii import anyascii
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -19,9 +19,12 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
+from reversion.models import Version
 
-from blog.cards import CARD_DESIGN, CARD_SIZE, render_card
+from blog.cards import CARD_DESIGN, CARD_SIZE, NEUTRAL_CARD_DESIGN, render_card, render_neutral_card
 from blog.renditions import delete_with_renditions, make_renditions, media_names, picture, responsive_images
 from idare.images import hashed_file, store_image
 from idare.markdown import render_markdown
@@ -114,15 +117,36 @@ class PostQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def featured(self):
+        """The home page's featured article: never a sensitive one, which is only offered on its topic."""
+        return self.filter(featured=True, sensitive=False)
+
     def most_upvoted(self):
         """Ranked by readers' upvotes; a sensitive topic is never ranked by popularity."""
         return self.filter(upvote_count__gt=0, sensitive=False).order_by("-upvote_count", "-published_at")
 
     def with_review_dates(self):
-        """Annotates `last_reviewed_on` and `next_review_due` from the latest clinical review."""
+        """Annotates, from the latest clinical review: `last_reviewed_on`, `next_review_due`,
+        `changed_since_review` (the reviewed text changed after it) and `review_current` (it covers
+        today's text and its reviewer's profile is active: only then is it shown to readers)."""
         latest = Review.objects.filter(post=OuterRef("pk")).order_by("-reviewed_on", "-pk")
-        return self.annotate(last_reviewed_on=models.Subquery(latest.values("reviewed_on")[:1]),
-                             next_review_due=models.Subquery(latest.values("next_review_due")[:1]))
+        covers = Q(latest_review_digest=F("text_digest"))
+        return self.annotate(
+            last_reviewed_on=models.Subquery(latest.values("reviewed_on")[:1]),
+            next_review_due=models.Subquery(latest.values("next_review_due")[:1]),
+            latest_review_digest=models.Subquery(latest.values("text_digest")[:1]),
+            latest_reviewer_active=models.Subquery(latest.values("reviewer__reviewer_profile__active")[:1]),
+        ).annotate(
+            changed_since_review=models.Case(
+                models.When(Q(last_reviewed_on__isnull=False) & ~covers, then=True), default=False),
+            review_current=models.Case(models.When(covers & Q(latest_reviewer_active=True), then=True),
+                                       default=False),
+        )
+
+    def needing_review(self):
+        """The clinical reviewers' queue: sensitive articles whose latest review is missing, out of
+        date or by a reviewer no longer active."""
+        return self.with_review_dates().filter(sensitive=True, review_current=False)
 
     def with_upvoted_by(self, voter: str | None):
         """Annotates `upvoted`: whether this voter (a voter key, or None) upvoted each post."""
@@ -170,6 +194,10 @@ def hero_upload_to(instance, filename):
     return f"posts/{filename}"
 
 
+SENSITIVE_NOT_FEATURED = _("A sensitive article is never featured on the home page: untick “Featured”, or "
+                           "untick “Sensitive topic” if the article is not about suicide, self-harm, abuse or "
+                           "eating disorders.")
+
 SAFE_MESSAGING_CHECKLIST = {
     "checked_no_method_detail": "No detail of methods or means of self-harm or suicide",
     "checked_no_sensational_headline": "No sensational or alarming headline, subtitle or image",
@@ -178,8 +206,18 @@ SAFE_MESSAGING_CHECKLIST = {
 }
 
 
+# What a clinical review covers: a change to any of these, however small, puts the review out of date.
+REVIEWED_FIELDS = ("title", "subtitle", "body", "sources", "content_note")
+
+
+def text_digest(values: dict) -> str:
+    """The digest of the reviewed text (REVIEWED_FIELDS), from a post's values or a saved version's."""
+    return digest(["reviewed-text-1", *(values.get(name) or "" for name in REVIEWED_FIELDS)])
+
+
 @reversion.register(exclude=["upvote_count", "card_image", "card_fingerprint", "imported_fingerprint",
-                             "hero_source_digest", "hero_renditions"])
+                             "hero_source_digest", "hero_renditions", "text_digest", "text_changed_at",
+                             "published_by"])
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -255,7 +293,15 @@ class Post(models.Model):
     )
     safe_messaging_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    featured = models.BooleanField(default=False, help_text="Feature on the home page.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False,
+        related_name="+", help_text=gettext_lazy("Who last published it (empty: the content import)."),
+    )
+    # Kept by save(): what a clinical review is compared with, in a query as well as on one post.
+    text_digest = models.CharField(max_length=64, blank=True, editable=False)
+    text_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    featured = models.BooleanField(
+        default=False, help_text=_("Feature on the home page. A sensitive article is never featured."))
     published_at = models.DateTimeField(
         "publication time", null=True, blank=True, db_index=True,
         help_text="Readers see the article from this minute on: a future time schedules it, and it appears by "
@@ -304,14 +350,23 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(social_image="") | ~Q(social_image_alt=""), name="social_image_has_alt"
             ),
+            models.CheckConstraint(
+                condition=~(Q(featured=True) & Q(sensitive=True)), name="sensitive_post_not_featured",
+                violation_error_message=SENSITIVE_NOT_FEATURED,
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
-        previous = (Post.objects.filter(pk=self.pk).values("slug", "status", "hero_image", "social_image", "body")
-                    .first() if self.pk else None)
+        previous = (Post.objects.filter(pk=self.pk).values("slug", "status", "hero_image", "social_image", "body",
+                                                           "text_digest").first() if self.pk else None)
+        reviewed_text = self.reviewed_text_digest()
+        if previous is None or previous["text_digest"] != reviewed_text:
+            self.text_digest, self.text_changed_at = reviewed_text, timezone.now()
+        if self.status == self.Status.PUBLISHED and self._publishes(previous):
+            self.published_by = getattr(self, "publisher", None)
         self.body_html = responsive_images(render_markdown(self.body))
         self.sources_html = render_sources(self.sources)
         self.body_text = plain_text(self.body_html)
@@ -325,8 +380,10 @@ class Post(models.Model):
         elif self.hero_renditions.get("source") != self.hero_image.name:
             self.hero_renditions = make_renditions(self.hero_image.name)
         replaced_card = self.refresh_card()
-        if kwargs.get("update_fields") is not None and replaced_card is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "card_image", "card_fingerprint"}
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "text_digest", "text_changed_at", "published_by"}
+            if replaced_card is not None:
+                kwargs["update_fields"] |= {"card_image", "card_fingerprint"}
         super().save(*args, **kwargs)
         if replaced_card:
             transaction.on_commit(lambda: delete_card_unless_used(replaced_card))
@@ -345,12 +402,61 @@ class Post(models.Model):
         return reverse("admin:blog_post_preview", args=[self.pk])
 
     def clean(self):
+        errors = {}  # every problem at once, each next to its field where it has one
         if self.hero_image and not (self.hero_alt or self.hero_decorative):
-            raise ValidationError({"hero_alt": "Describe the image for people who cannot see it, or tick "
-                                               "“decorative” if it adds nothing they would miss."})
+            errors["hero_alt"] = ("Describe the image for people who cannot see it, or tick “decorative” if it adds "
+                                  "nothing they would miss.")
         if self.status == self.Status.PUBLISHED and self.sensitive and not self.safe_messaging_checked:
-            raise ValidationError("A sensitive article is published only after an editor ticks every item of "
-                                  "the safe-messaging checklist.")
+            errors[NON_FIELD_ERRORS] = ("A sensitive article is published only after an editor ticks every item of "
+                                        "the safe-messaging checklist.")
+        if self.featured and self.sensitive:
+            errors["featured"] = SENSITIVE_NOT_FEATURED
+        if hasattr(self, "publisher") and (problems := self.publication_problems(self.publisher)):
+            errors["status"] = problems
+        if errors:
+            raise ValidationError(errors)
+
+    def reviewed_text_digest(self) -> str:
+        return text_digest({name: getattr(self, name) for name in REVIEWED_FIELDS})
+
+    def _publishes(self, previous: dict | None) -> bool:
+        """Saving it published now is a publication: it was a draft, or the reviewed text changed."""
+        return previous is None or previous["status"] != self.Status.PUBLISHED \
+            or previous["text_digest"] != self.reviewed_text_digest()
+
+    def publication_problems(self, publisher) -> list[str]:
+        """Why saving this article as published is refused, in plain sentences (none: it may be).
+
+        The four-eyes rule: a sensitive article is published, or published again after a change to
+        its reviewed text (or after it was first flagged sensitive), only with a current clinical
+        review by someone other than `publisher` (None: the content import, which is nobody).
+        Every path that publishes asks this: the admin's form (through clean) and the importer."""
+        if self.status != self.Status.PUBLISHED or not self.sensitive:
+            return []
+        previous = (Post.objects.filter(pk=self.pk).values("status", "text_digest", "sensitive").first()
+                    if self.pk else None)
+        if not self._publishes(previous) and previous["sensitive"]:
+            return []
+        review = self.current_review()
+        if review is None:
+            return [_("A sensitive article is published only once a clinical reviewer has reviewed this version "
+                      "of its text. Save it as a draft and ask a clinical reviewer to record a review.")]
+        if publisher is not None and review.reviewer_id == publisher.pk:
+            return [_("You reviewed this article, so someone else publishes it: ask another editor.")]
+        return []
+
+    def current_review(self):
+        """The latest clinical review if it covers the text as it is now, else None.
+
+        An out-of-date review shows readers nothing rather than “reviewed …; changed since”: a
+        qualified line still lends a clinician's name and authority to words they never saw. A
+        review whose reviewer's profile an administrator deactivated shows nothing either:
+        deactivating says iDare no longer stands behind that name and credential, and readers
+        cannot tell a past credential from a present one."""
+        if not self.pk:
+            return None
+        review = Review.objects.filter(post_id=self.pk).select_related("reviewer__reviewer_profile").first()
+        return review if review is not None and review.covers(self) else None
 
     def _keep_old_address(self, old_slug: str, *, was_published: bool) -> None:
         if old_slug != self.slug and was_published:
@@ -386,22 +492,30 @@ class Post(models.Model):
         return settings.SITE_URL + self.get_absolute_url()
 
     def card_signature(self) -> str:
+        if self.sensitive:
+            return digest(["neutral", NEUTRAL_CARD_DESIGN])
         return digest([CARD_DESIGN, self.title, self.subtitle])
 
     def refresh_card(self, *, force: bool = False) -> str | None:
-        """Draws the title card again when its text or design changed (or `force`). Returns the
-        name of the card it replaced ("" when there was none), or None when nothing changed."""
+        """Draws the title card again when its text or design changed (or `force`); a sensitive
+        article gets the neutral card, the same for all of them. Returns the name of the card it
+        replaced ("" when there was none), or None when nothing changed."""
         signature = self.card_signature()
         if not force and self.card_image and self.card_fingerprint == signature:
             return None
         previous = self.card_image.name or ""
-        name = store_image(hashed_file(render_card(self.title, self.subtitle), "png"), "cards")
+        drawn = render_neutral_card() if self.sensitive else render_card(self.title, self.subtitle)
+        name = store_image(hashed_file(drawn, "png"), "cards")
         self.card_image.name, self.card_fingerprint = name, signature
         return previous if previous != name else None
 
     @property
     def share_image(self) -> dict:
-        """The image link previews show: the editor's own, or the generated title card."""
+        """The image link previews show: the editor's own, or the generated title card. A sensitive
+        article's preview is discreet: the neutral card, whatever image the editor chose."""
+        if self.sensitive:
+            return {"url": self.card_image.url if self.card_image else "", "width": CARD_SIZE[0],
+                    "height": CARD_SIZE[1], "alt": str(_("The iDare logo on a plain card"))}
         if self.social_image:
             return {"url": self.social_image.url, "width": CARD_SIZE[0], "height": CARD_SIZE[1],
                     "alt": self.social_image_alt}
@@ -558,16 +672,52 @@ class SlugRedirect(models.Model):
         return f"/blog/{self.old_slug}/ → {self.post_id}"
 
 
+class ReviewerProfile(models.Model):
+    """A clinical reviewer as readers see them: one per account, maintained by administrators only.
+    Only an account with an active profile can record a review, and always as itself."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile",
+                                verbose_name=gettext_lazy("account"))
+    name = models.CharField(gettext_lazy("name"), max_length=120,
+                            help_text=gettext_lazy("As readers will see it, e.g. “Dr Asha Rao”."))
+    credentials = models.CharField(
+        gettext_lazy("credentials"), max_length=200,
+        help_text=gettext_lazy("Qualification and registration, e.g. “M.Phil. Clinical Psychology, RCI-registered”."))
+    active = models.BooleanField(
+        gettext_lazy("active"), default=True,
+        help_text=gettext_lazy("Untick when iDare no longer stands behind this name and credential: the account can "
+                               "no longer record reviews, and readers no longer see its reviews."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = gettext_lazy("reviewer profile")
+        constraints = [models.CheckConstraint(condition=~Q(name="") & ~Q(credentials=""),
+                                              name="reviewer_profile_has_name_and_credentials")]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}"
+
+
 class Review(models.Model):
-    """A clinical review of an article by a qualified professional. Readers see the latest one."""
+    """A clinical review of one version of an article, by the account that recorded it. Readers see
+    the latest one only while it covers the text as it is (see Post.current_review)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
-    reviewer_name = models.CharField(max_length=120, help_text="As readers will see it, e.g. “Dr Asha Rao”.")
-    reviewer_credentials = models.CharField(
-        max_length=200, help_text="Qualification and registration, e.g. “M.Phil. Clinical Psychology, RCI-registered”.")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 editable=False, related_name="clinical_reviews")
+    # What readers saw: copied from the reviewer's profile when the review was recorded, so a later
+    # change to the profile does not rewrite what the reviewer held then (reviews from before profiles,
+    # and from content files, have only these).
+    reviewer_name = models.CharField(max_length=120, editable=False)
+    reviewer_credentials = models.CharField(max_length=200, editable=False)
     reviewed_on = models.DateField(help_text="The day the reviewer finished reviewing this version.")
     next_review_due = models.DateField(help_text="When the article should be checked again (usually within a year).")
     notes = models.TextField(blank=True, help_text="For editors only; never shown to readers.")
+    # The version reviewed: the digest of its reviewed text (empty: unknown, so never current) and,
+    # where django-reversion kept it, the saved version itself.
+    text_digest = models.CharField(max_length=64, blank=True, editable=False)
+    version = models.ForeignKey(Version, null=True, blank=True, on_delete=models.SET_NULL, editable=False,
+                                related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     editable=False, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -589,6 +739,32 @@ class Review(models.Model):
             raise ValidationError({"reviewed_on": "A review is recorded once it has happened, not before."})
         if self.reviewed_on and self.next_review_due and self.next_review_due <= self.reviewed_on:
             raise ValidationError({"next_review_due": "The next review comes after this one."})
+        changed = self.post.text_changed_at if self.post_id else None
+        if self.reviewed_on and changed and self.reviewed_on < timezone.localdate(changed):
+            raise ValidationError({"reviewed_on": _(
+                "The article's text last changed on %(day)s: a review of this version cannot be dated before it."
+            ) % {"day": f"{timezone.localdate(changed):%-d %b %Y}"}})
+
+    def record_by(self, user) -> None:
+        """Makes this the review by `user` (who must have an active reviewer profile) of the article as
+        it is stored now: the name readers see, the text's digest and the saved version."""
+        profile = user.reviewer_profile
+        self.reviewer, self.recorded_by = user, user
+        self.reviewer_name, self.reviewer_credentials = profile.name, profile.credentials
+        self.text_digest = Post.objects.values_list("text_digest", flat=True).get(pk=self.post_id)
+        latest = Version.objects.get_for_object_reference(Post, self.post_id).first()
+        self.version = latest if latest is not None and text_digest(latest.field_dict) == self.text_digest else None
+
+    def covers(self, post: Post) -> bool:
+        """Current for `post` as it is in memory: the same reviewed text, by a reviewer still active."""
+        if not self.text_digest or self.text_digest != post.reviewed_text_digest() or self.reviewer_id is None:
+            return False
+        profile = getattr(self.reviewer, "reviewer_profile", None)
+        return profile is not None and profile.active
+
+
+def has_active_reviewer_profile(user) -> bool:
+    return ReviewerProfile.objects.filter(user_id=user.pk, active=True).exists()
 
 
 PREVIEW_SALT = "blog.preview-link"

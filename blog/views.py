@@ -12,6 +12,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.models import MARKDOWN_SOURCES, Author, Page, Post, PreviewLink, ShareCount, SlugRedirect, Tag, Vote
@@ -19,6 +20,7 @@ from blog.search import search as search_posts
 from blog.sharing import LINK_NETWORKS, SCRIPT_NETWORKS, opened_from_this_site
 from blog.voters import remember_voter, voter_key, voter_of
 from idare.caching import LIVE_COUNTS, STANDING, shared_cache
+from idare.crisis import is_crisis_query
 from idare.origin import same_origin_required
 from idare.ratelimit import over_limit, parse_rate
 from idare.views import render_error_page
@@ -48,7 +50,7 @@ def _reading_page(response: HttpResponse, shown, *, seconds: int = STANDING) -> 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     published = Post.objects.published().for_listing()
-    featured = published.filter(featured=True).first()
+    featured = published.featured().first()
     latest = list((published.exclude(pk=featured.pk) if featured else published)[:LATEST_ON_HOME])
     response = render(request, "home.html", {"featured": featured, "latest": latest})
     return _reading_page(response, [featured, *latest])
@@ -112,12 +114,15 @@ def feed(feed_view):
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """The same answer for everyone, but kept out of caches: what people search for on a
-    mental-health site is nobody else's business (and never logged: the access log has no query)."""
+    """The same answer for everyone, but kept out of every cache, the browser's included: what people
+    search for on a mental-health site is nobody else's business (and never logged: the access log has
+    no query, and nothing here writes a row or a line). A search that reads as a person in crisis puts
+    help first; results, if any, follow."""
     results = search_posts(Post.objects.published().select_related("author"), request.GET.get("q", ""))
-    topics = [] if results.posts else Tag.objects.with_published_posts()[:12]
-    response = render(request, "blog/search.html", {"results": results, "topics": topics})
-    patch_cache_control(response, no_store=True)
+    crisis = is_crisis_query(results.query)
+    topics = [] if results.posts or crisis else Tag.objects.with_published_posts()[:12]
+    response = render(request, "blog/search.html", {"results": results, "topics": topics, "crisis": crisis})
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -131,7 +136,7 @@ def _redirect_from_old_address(slug: str) -> HttpResponse:
 
 
 def _article_context(post: Post) -> dict:
-    return {"post": post, "related": Post.objects.related_to(post), "review": post.reviews.first()}
+    return {"post": post, "related": Post.objects.related_to(post), "review": post.current_review()}
 
 
 @require_safe
@@ -183,6 +188,19 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
+def _not_for_sensitive(request: HttpRequest) -> HttpResponse:
+    """Sensitive articles are never ranked or pushed by popularity (safe-messaging guidance), so
+    their upvotes and shares are not counted; a reader can still share the address from the browser."""
+    message = _("Articles on sensitive topics are not upvoted or shared from this site. You can still share "
+                "the article's address from your browser's own menu.")
+    if _wants_json(request):
+        response = JsonResponse({"error": message}, status=403)
+    else:
+        response = render(request, "blog/not_for_sensitive.html", {"message": message}, status=403)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 def _vote_throttled(request: HttpRequest, scope: str) -> int | None:
     return over_limit(request, scope, parse_rate(settings.IDARE_VOTE_RATE))
 
@@ -191,7 +209,9 @@ def _vote_throttled(request: HttpRequest, scope: str) -> int | None:
 @same_origin_required
 def upvote(request: HttpRequest, slug: str) -> HttpResponse:
     """Toggles this visitor's upvote. The voter cookie is set here, on a first vote, and nowhere else."""
-    post = get_object_or_404(Post.objects.published().only("pk", "slug"), slug=slug)
+    post = get_object_or_404(Post.objects.published().only("pk", "slug", "sensitive"), slug=slug)
+    if post.sensitive:
+        return _not_for_sensitive(request)
     if (retry_after := _vote_throttled(request, "upvote")) is not None:
         return _too_many(request, retry_after)
     visitor = voter_of(request)
@@ -212,9 +232,11 @@ def upvote(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def upvote_state(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(
-        Post.objects.published().with_upvoted_by(voter_key(voter_of(request))).only("pk", "upvote_count"),
+        Post.objects.published().with_upvoted_by(voter_key(voter_of(request))).only("pk", "upvote_count", "sensitive"),
         slug=slug,
     )
+    if post.sensitive:
+        return _not_for_sensitive(request)
     response = JsonResponse({"upvoted": post.upvoted, "upvotes": post.upvote_count})
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -233,7 +255,9 @@ def share(request: HttpRequest, slug: str, network: str) -> HttpResponse:
         response = render_error_page(405, request)
         response["Allow"] = ", ".join(allowed)
         return response
-    post = get_object_or_404(Post.objects.published().only("pk", "slug", "title", "excerpt"), slug=slug)
+    post = get_object_or_404(Post.objects.published().only("pk", "slug", "title", "excerpt", "sensitive"), slug=slug)
+    if post.sensitive:
+        return _not_for_sensitive(request)
     counted = request.method == "POST" or (request.method == "GET" and opened_from_this_site(request))
     if counted:
         if (retry_after := _vote_throttled(request, "share")) is not None:

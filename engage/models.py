@@ -3,6 +3,7 @@ import hashlib
 import secrets
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q
@@ -24,9 +25,21 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a time zone name such as Asia/Kolkata or Europe/London.")
 
 
+def _demo() -> bool:
+    """Example programmes and sessions are shown only when the site runs as a demo (IDARE_DEMO)."""
+    return settings.IDARE_DEMO
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def listed(self):
-        return self.filter(listed=True)
+        listed = self.filter(listed=True)
+        return listed if _demo() else listed.filter(example=False)
+
+    def with_upcoming_count(self):
+        upcoming = Q(sessions__starts_at__gt=timezone.now())
+        if not _demo():
+            upcoming &= Q(sessions__example=False)
+        return self.annotate(upcoming=Count("sessions", filter=upcoming))
 
 
 class Programme(models.Model):
@@ -96,8 +109,14 @@ class Programme(models.Model):
 
 class SessionQuerySet(models.QuerySet):
     def upcoming(self):
-        """Open to readers: not started yet, in a listed programme. Past sessions leave every list."""
-        return self.filter(starts_at__gt=timezone.now(), programme__listed=True)
+        """Open to readers: not started yet, in a listed programme. Past sessions leave every list, and
+        examples are shown only in a demo."""
+        upcoming = self.filter(starts_at__gt=timezone.now(), programme__listed=True)
+        return upcoming if _demo() else upcoming.filter(example=False, programme__example=False)
+
+    def bookable(self):
+        """Sessions a reader can register for (or join the waiting list of) now: never an example."""
+        return self.upcoming().filter(example=False, programme__example=False)
 
     def ended_before(self, moment: datetime.datetime):
         return self.filter(ends_at__lt=moment)

@@ -1,9 +1,8 @@
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
@@ -23,9 +22,7 @@ COMING_UP = 12
 @require_safe
 @public_page()
 def index(request: HttpRequest) -> HttpResponse:
-    programmes = Programme.objects.listed().annotate(
-        upcoming=Count("sessions", filter=Q(sessions__starts_at__gt=timezone.now()))
-    ).order_by("title")
+    programmes = Programme.objects.listed().with_upcoming_count().order_by("title")
     sessions = Session.objects.upcoming().select_related("programme")[:COMING_UP]
     return render(request, "engage/index.html", {"programmes": programmes, "sessions": sessions})
 

@@ -1,7 +1,10 @@
 """Deployment checks of our own, run by `manage.py check --deploy` beside Django's."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.db import connection
 
 
 @register(Tags.security, deploy=True)
@@ -16,3 +19,29 @@ def email_is_configured(app_configs, **kwargs):
             id="idare.W001",
         )]
     return []
+
+
+@register(Tags.security, deploy=True)
+def launch_facts_are_supplied(app_configs, **kwargs):
+    """Pages leave out what iDare has not supplied; the launch checklist says what that is. Says nothing
+    without a migrated, reachable database (CI checks the settings against an empty SQLite)."""
+    from idare.models import LaunchFact
+
+    try:
+        name = str(connection.settings_dict.get("NAME") or "")
+        if connection.vendor == "sqlite" and name != ":memory:" and not name.startswith("file:") \
+                and not Path(name).exists():
+            return []  # asking would create an empty database file
+        if LaunchFact._meta.db_table not in connection.introspection.table_names():
+            return []
+        missing = LaunchFact.objects.missing().count()
+    except Exception:  # noqa: BLE001 - no database, no warning: a check must never stop `check` itself
+        return []
+    if not missing:
+        return []
+    return [Warning(
+        f"{missing} launch fact(s) that only iDare can supply are still missing from the site's pages.",
+        hint=f"See the launch checklist in the admin, /{settings.IDARE_ADMIN_PATH}idare/launchfact/ "
+             "(Site › Launch checklist): write each fact into the pages it links to, then record it there.",
+        id="idare.W002",
+    )]

@@ -184,8 +184,9 @@ def decide(current: str | None, imported: str, incoming: str, force: bool) -> st
 
 
 def sync(kind: str, model, incoming, fields: list[str], report: Report, *, force: bool, after_save=None,
-          incoming_fingerprint: str | None = None) -> None:
-    existing = model.objects.filter(slug=incoming.slug).first()
+          incoming_fingerprint: str | None = None, key: str = "slug") -> None:
+    """`key` names the field that identifies a record from one import to the next."""
+    existing = model.objects.filter(**{key: getattr(incoming, key)}).first()
     fingerprint = incoming_fingerprint or incoming.fingerprint()
     current = existing.fingerprint() if existing else None
     outcome = decide(current, existing.imported_fingerprint if existing else "", fingerprint, force)
@@ -200,7 +201,7 @@ def sync(kind: str, model, incoming, fields: list[str], report: Report, *, force
     elif current == fingerprint != existing.imported_fingerprint:
         # The editor's version and the file agree again: remember that as the imported state.
         model.objects.filter(pk=existing.pk).update(imported_fingerprint=fingerprint)
-    report.record(kind, outcome, incoming.slug)
+    report.record(kind, outcome, getattr(incoming, key))
 
 
 def records(path: Path, what: str) -> list[dict]:

@@ -1,9 +1,17 @@
 import hashlib
+import re
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from idare.crisis import is_devanagari, normalise
 from idare.markdown import render_markdown
+
+PLACE = re.compile(r"[a-z_]+\.[a-z_]+(:[-a-z0-9_]+)?", re.IGNORECASE)  # blog.page:privacy, support.provider
 
 
 class DailySalt(models.Model):
@@ -74,3 +82,149 @@ class Snippet(models.Model):
 
     def fingerprint(self) -> str:
         return hashlib.sha256("\x1f".join([self.slug, self.description, self.body]).encode()).hexdigest()
+
+
+class CrisisPhrase(models.Model):
+    """Words a person in crisis types: a search containing one puts help first, and an article that
+    uses one about suicide or self-harm is not published unflagged (idare/crisis.py, docs/CRISIS_PHRASES.md)."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        HINDI = "hi", _("Hindi, in Devanagari")
+        HINGLISH = "hi-latn", _("Hinglish (Hindi in Latin letters)")
+
+    class Kind(models.TextChoices):
+        SUICIDAL = "suicidal", _("Suicidal thoughts")
+        SELF_HARM = "self-harm", _("Self-harm")
+        CRISIS = "crisis", _("Acute crisis, or asking for urgent help")
+
+    phrase = models.CharField(
+        _("phrase"), max_length=120,
+        help_text=_("As people type it, e.g. “want to end it all”. Case, accents, apostrophes, punctuation and "
+                    "repeated letters do not matter. Write the shortest words that still mean it: “marna chahta” "
+                    "also finds “marna chahta hoon”."),
+    )
+    normalised = models.CharField(_("normalised"), max_length=120, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, choices=Language, default=Language.ENGLISH)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("Only active phrases are recognised. Make a phrase inactive rather than deleting it: the next "
+                    "import would add a seeded phrase again."),
+    )
+    editor_note = models.TextField(_("editor's note"), blank=True,
+                                   help_text=_("For staff only, e.g. where it came from."))
+    updated_at = models.DateTimeField(auto_now=True)
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("crisis phrase")
+        verbose_name_plural = _("crisis phrases")
+        ordering = ["language", "kind", "normalised"]
+        constraints = [models.CheckConstraint(condition=~models.Q(normalised=""), name="crisis_phrase_has_words")]
+
+    def __str__(self):
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.normalised = normalise(self.phrase)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalised = normalise(self.phrase)
+        if not self.normalised:
+            raise ValidationError({"phrase": _("Write the phrase in words: letters, not only punctuation or spaces.")})
+        if len(self.normalised) > self._meta.get_field("normalised").max_length:
+            raise ValidationError({"phrase": _("Write a shorter phrase.")})
+        devanagari = is_devanagari(self.normalised)
+        if self.language == self.Language.HINDI and not devanagari:
+            raise ValidationError({"language": _("This phrase is in Latin letters: choose Hinglish, not Hindi.")})
+        if self.language != self.Language.HINDI and devanagari:
+            raise ValidationError({"language": _("This phrase is in Devanagari: choose Hindi.")})
+
+    def fingerprint(self) -> str:
+        parts = [self.normalised, self.phrase, self.language, self.kind, str(self.active), self.editor_note]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+class LaunchFactQuerySet(models.QuerySet):
+    def missing(self):
+        return self.filter(answer="")
+
+    def checklist(self):
+        """Missing facts first, then in the order content/launch_facts.yaml gives."""
+        return self.order_by(models.F("supplied_at").asc(nulls_first=True), "position", "slug")
+
+
+class LaunchFact(models.Model):
+    """A fact only iDare can supply (a registered name, a reply time, a fee) that the site's pages
+    leave out until it is known. content/launch_facts.yaml seeds the list; the launch checklist in
+    the admin shows what is still missing and where each fact is edited, and `check --deploy` warns
+    while any is. Editors write the fact into those pages themselves, then record it here."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    question = models.CharField(_("question"), max_length=300)
+    why = models.TextField(_("why it matters"))
+    edited_in = models.TextField(
+        _("where it is edited"),
+        help_text=_("One place a line: a model as app.model, with the slug of the record after a colon where "
+                    "it is one record, e.g. blog.page:privacy."),
+    )
+    position = models.PositiveSmallIntegerField(default=100)
+    answer = models.TextField(
+        _("the fact as iDare gave it"), blank=True,
+        help_text=_("Write the fact into the pages listed above first, then here: filling this in records it as "
+                    "supplied, by you and now. Leave it empty while it is missing."),
+    )
+    supplied_at = models.DateTimeField(_("supplied at"), null=True, blank=True, editable=False)
+    supplied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                    on_delete=models.SET_NULL, related_name="+", verbose_name=_("supplied by"))
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = LaunchFactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("launch fact")
+        verbose_name_plural = _("launch checklist")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(slug="") & ~models.Q(question=""),
+                                   name="launch_fact_has_question"),
+            # Supplied exactly when there is an answer: the checklist and the deploy check cannot disagree.
+            models.CheckConstraint(condition=models.Q(answer="") ^ models.Q(supplied_at__isnull=False),
+                                   name="launch_fact_supplied_with_answer"),
+        ]
+
+    def __str__(self):
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.answer = self.answer.strip()
+        if not self.answer:
+            self.supplied_at, self.supplied_by = None, None
+        elif self.supplied_at is None:
+            self.supplied_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        bad = [line for line in self.edited_in.splitlines() if line.strip() and not PLACE.fullmatch(line.strip())]
+        if bad or not self.places:
+            raise ValidationError({"edited_in": _("Write one place a line, as app.model or app.model:slug.")})
+
+    @property
+    def is_supplied(self) -> bool:
+        return bool(self.answer)
+
+    @property
+    def places(self) -> list[tuple[str, str]]:
+        """(model label such as "blog.page", the record's slug or "") for each place it is edited."""
+        found = []
+        for line in self.edited_in.splitlines():
+            label, _colon, slug = line.strip().partition(":")
+            if label:
+                found.append((label.lower(), slug.strip()))
+        return found
+
+    def fingerprint(self) -> str:
+        parts = [self.slug, self.question, self.why, self.edited_in, str(self.position), self.answer]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

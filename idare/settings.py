@@ -300,6 +300,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "media-src": ["'self'"],
         "frame-src": ["'none'"],
+        "worker-src": ["'self'"],  # the service worker at /sw.js (support/offline.py)
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
@@ -329,6 +330,9 @@ def env_rate(name: str, default: str) -> str:
 IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
 # Enquiries and contact messages stored per visitor network: enough for a household or an office,
 # too few for a flood. Over it, the form comes back (429) with what the person typed.
+# A demo shows the invented example providers, programmes and sessions from content/ (labelled as such);
+# `make run` and `make serve` set it, production does not, and readers there never see an example.
+IDARE_DEMO = env_bool("IDARE_DEMO", default=False)
 IDARE_ENQUIRY_RATE = env_rate("IDARE_ENQUIRY_RATE", "10/hour")
 IDARE_CONTACT_RATE = env_rate("IDARE_CONTACT_RATE", "10/hour")
 IDARE_REGISTRATION_RATE = env_rate("IDARE_REGISTRATION_RATE", "10/hour")

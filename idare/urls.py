@@ -32,6 +32,7 @@ urlpatterns = [
     path("engage/", include("engage.urls")),
     path("help/", include("support.help_urls")),
     path("contact/", include("support.contact_urls")),
+    path("", include("support.offline_urls")),  # /exit/, /offline/ and /sw.js, whose scope is the root
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", require_safe(public_page()(sitemap_views.sitemap)), {"sitemaps": SITEMAPS},

@@ -81,9 +81,10 @@ def _from_storage(path: str) -> FileResponse:
 @require_safe
 @public_page(seconds=3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Crawlers may read everything but the upvote and share endpoints, which only count clicks, and
-    private previews (which also say noindex themselves)."""
-    lines = ["User-agent: *", "Disallow: /blog/*/upvote/", "Disallow: /blog/*/share/", "Disallow: /blog/preview/", "",
+    """Crawlers may read everything but the upvote and share endpoints, which only count clicks,
+    private previews (which also say noindex themselves) and Quick exit, which only leaves."""
+    lines = ["User-agent: *", "Disallow: /blog/*/upvote/", "Disallow: /blog/*/share/", "Disallow: /blog/preview/",
+             f"Disallow: {reverse('offline:exit')}", "",
              f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -121,6 +121,7 @@ def _received(request: HttpRequest, kind: Kind, token: str) -> HttpResponse:
     response = render(request, "support/received.html", {
         "kind": kind, "record": record, "next_steps": next_steps,
         "withdraw_path": inbox.withdraw_path(kind, record),
+        "retention_days": settings.IDARE_ENQUIRY_RETENTION_DAYS,
     })
     # The address holds a private link: links from this page must not pass it on.
     response["Referrer-Policy"] = "no-referrer"

@@ -304,8 +304,9 @@ class Concern(Named):
 
 class ProviderQuerySet(models.QuerySet):
     def listed(self):
-        """The one rule for what readers see."""
-        return self.filter(listed=True)
+        """The one rule for what readers see: examples only when the site runs as a demo (IDARE_DEMO)."""
+        listed = self.filter(listed=True)
+        return listed if settings.IDARE_DEMO else listed.filter(example=False)
 
     def choosable(self):
         """Providers a person may name in an enquiry: real ones, listed, taking new clients."""
@@ -450,7 +451,8 @@ class SupportText(models.Model):
     title = models.CharField(max_length=200, help_text="The heading shown above the text.")
     description = models.CharField(max_length=300, blank=True, help_text="For search engines, where the text "
                                                                           "is a page of its own.")
-    body = MarkdownxField(help_text="Markdown. Mark anything only iDare can confirm as “[to be confirmed by iDare]”.")
+    body = MarkdownxField(help_text=_("Markdown. Leave out any fact iDare has not confirmed, never a placeholder: "
+                                       "the launch checklist (Site › Launch checklist) lists what is missing."))
     body_html = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
     imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)

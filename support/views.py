@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -37,6 +38,8 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         raise Http404("No such page of providers.") from exc
     return render(request, "support/provider_list.html", {
         "filters": filters, "applied": filters.applied(), "page_obj": page, "providers": page.object_list,
+        "directory_empty": not page.object_list and not Provider.objects.listed().exists(),
+        "demo": settings.IDARE_DEMO,
     })
 
 

@@ -214,3 +214,43 @@ def admin_change_data(response) -> dict:
                 value = value.isoformat()
             data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list | tuple) else value
     return data
+
+
+def make_sensitive_post(**fields) -> Post:
+    """A published article on a sensitive topic (suicide, self-harm, abuse, eating disorders), with
+    the safe-messaging checklist ticked as publishing it requires."""
+    checklist = {"checked_no_method_detail": True, "checked_no_sensational_headline": True,
+                 "checked_help_resources": True}
+    return make_post(**{"sensitive": True, **checklist, **fields})
+
+
+def make_crisis_lines() -> list[Helpline]:
+    """The two most urgent lines as content/helplines.yaml has them, and a third after them."""
+    return [
+        make_helpline(name="Emergency (ERSS)", slug="emergency-112", numbers="112", urgency=1),
+        make_helpline(name="Tele-MANAS (Ministry of Health and Family Welfare)", slug="tele-manas",
+                      numbers="14416; 1-800-891-4416", urgency=2),
+        make_helpline(name="Childline", slug="childline", numbers="1098", urgency=3),
+    ]
+
+
+def make_reviewer(name: str = "Dr Meera Iyer", credentials: str = "MD Psychiatry", *, active: bool = True,
+                  role: str | None = "Clinical reviewer", username: str | None = None):
+    """A staff account with the reviewer profile an administrator would give it."""
+    from blog.models import ReviewerProfile
+
+    user = make_staff(role, username=username)
+    ReviewerProfile.objects.create(user=user, name=name, credentials=credentials, active=active)
+    return user
+
+
+def make_review(post: Post, reviewer=None, *, days_ago: int = 0, due_in: int = 365, **fields):
+    """A review recorded as the admin records one: by `reviewer`'s account, of the post as stored now."""
+    from blog.models import Review
+
+    today = timezone.localdate()
+    review = Review(post=post, reviewed_on=today - datetime.timedelta(days=days_ago),
+                    next_review_due=today + datetime.timedelta(days=due_in), **fields)
+    review.record_by(reviewer or make_reviewer())
+    review.save()
+    return review

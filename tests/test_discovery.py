@@ -322,3 +322,20 @@ def test_pages_and_assets_stay_within_their_weight_budgets(client, settings):
     js = b"".join(path.read_bytes() for path in sorted((static / "js").glob("*.js")))
     assert len(gzip.compress(css)) <= 15 * 1024, len(gzip.compress(css))
     assert len(gzip.compress(js)) <= 5 * 1024, len(gzip.compress(js))
+
+
+@pytest.mark.django_db
+def test_json_ld_dates_are_in_the_sites_time_zone(client):
+    import datetime
+    import json
+    from zoneinfo import ZoneInfo
+
+    from tests.factories import make_post
+
+    midnight = datetime.datetime(2024, 6, 4, tzinfo=ZoneInfo("Asia/Kolkata"))
+    post = make_post(published_at=midnight)
+    html = client.get(post.get_absolute_url()).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    article = next(item for item in (data if isinstance(data, list) else [data]) if item.get("@type") == "Article")
+    assert article["datePublished"] == "2024-06-04T00:00:00+05:30"
+    assert article["dateModified"].endswith("+05:30")

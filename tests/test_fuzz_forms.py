@@ -35,7 +35,9 @@ from tests.factories import (
     make_tag,
 )
 
-FUZZ = settings(max_examples=30, deadline=None, database=None,
+# Derandomized: every run tries the same examples, so a red suite is the code's doing, never the
+# draw's (a random draw once refused all 30 sessions). Bugs found are kept as explicit examples.
+FUZZ = settings(max_examples=30, deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 OUR_APPS = ("blog", "support", "engage", "idare")
 

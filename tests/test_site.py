@@ -96,10 +96,18 @@ def test_error_pages_are_in_the_sites_design_with_help(reader):
     assert not_allowed.status_code == 405 and "GET" in not_allowed["Allow"]
     csrf = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
     assert csrf.status_code == 403
-    for response, words in ((not_found, "cannot find that page"), (not_allowed, "not available here"),
+    for response, words in ((not_found, "can’t find that page"), (not_allowed, "not available here"),
                             (csrf, "could not accept this form")):
         html = response.content.decode()
         assert words in html and 'href="/help/"' in html and 'class="site-header"' in html
+
+
+@pytest.mark.django_db
+def test_the_404_page_is_plain_and_kind_and_offers_a_search(reader):
+    html = reader.get("/no/such/place/").content.decode()
+    assert "Nothing is wrong on your side" not in html
+    assert "It may have moved" in html
+    assert 'id="not-found-q"' in html and 'action="/search/"' in html
 
 
 def test_bad_request_page(reader, db):
@@ -114,7 +122,7 @@ def test_every_error_template_renders_without_a_request_or_database(status):
     response = render_error_page(status)
     html = response.content.decode()
     assert response.status_code == status
-    assert f"Error {status}" in html and 'href="/help/"' in html and 'href="https://www.google.com/"' in html
+    assert f"Error {status}" in html and 'href="/help/"' in html and 'href="/exit/"' in html
 
 
 def test_server_error_renders_the_500_page_without_the_database():

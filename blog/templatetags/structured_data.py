@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -30,7 +31,7 @@ def article_structured_data(post, review=None) -> SafeString:
         "description": post.excerpt,
         "url": post.canonical_url,
         "mainEntityOfPage": post.canonical_url,
-        "dateModified": post.updated_at.isoformat(),
+        "dateModified": timezone.localtime(post.updated_at).isoformat(),  # the site's day, not UTC's
         "author": {"@type": "Organization" if post.author.slug.endswith("team") else "Person",
                    "name": post.author.name, "url": site + post.author.get_absolute_url()},
         "publisher": {"@type": "Organization", "name": "iDare", "url": site + "/",
@@ -40,11 +41,13 @@ def article_structured_data(post, review=None) -> SafeString:
         "wordCount": len(post.body_text.split()),
     }
     if post.published_at is not None:  # a draft seen through a preview link has no date yet
-        article["datePublished"] = post.published_at.isoformat()
+        article["datePublished"] = timezone.localtime(post.published_at).isoformat()
     if image["url"]:
         article["image"] = {"@type": "ImageObject", "url": site + image["url"], "width": image["width"],
                             "height": image["height"]}
-    if review is not None:  # only where a clinical review was recorded
+    # Only a review that covers the text as it is now (Post.current_review): a search engine showing
+    # "reviewed by" over words the reviewer never saw would lend them authority they do not have.
+    if review is not None and review.covers(post):
         article["reviewedBy"] = {"@type": "Person", "name": review.reviewer_name,
                                  "jobTitle": review.reviewer_credentials}
         article["lastReviewed"] = review.reviewed_on.isoformat()

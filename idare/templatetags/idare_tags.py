@@ -9,6 +9,12 @@ register = template.Library()
 CALL_TO_ACTION = "article-call-to-action"
 
 
+@register.simple_tag
+def snippet(slug: str) -> str:
+    """A site-wide snippet's sanitized HTML (from the snapshot, no query), or nothing."""
+    return mark_safe(snippet_html(slug))  # body_html was sanitized when the snippet was saved
+
+
 @register.inclusion_tag("includes/_call_to_action.html")
 def article_call_to_action(topic: str = "") -> dict:
     """The editable call to action closing every article, completed with the article's own topic."""

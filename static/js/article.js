@@ -18,9 +18,12 @@
     var count = box.querySelector("[data-upvote-count]");
     var noun = box.querySelector("[data-upvote-noun]");
     var status = box.querySelector("[data-upvote-status]");
+    var label = box.querySelector("[data-upvote-label]");
 
     var show = function (state) {
       button.setAttribute("aria-pressed", state.upvoted ? "true" : "false");
+      // The button says what is so, "Upvoted" once pressed, in the page's own (translated) words.
+      label.textContent = label.getAttribute(state.upvoted ? "data-label-on" : "data-label-off");
       count.textContent = String(state.upvotes);
       noun.textContent = plural(state.upvotes);
     };

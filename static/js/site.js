@@ -11,4 +11,14 @@
     event.preventDefault();
     window.location.replace(link.href);
   });
+
+  // Offline help: the worker keeps /help/ and /offline/ only (support/offline.py says why). It is
+  // served from the root so that its scope covers every page.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {
+        // Private windows and some browsers refuse workers: the site works the same, online only.
+      });
+    });
+  }
 })();

@@ -64,3 +64,13 @@ def test_text_too_long_for_the_card_stays_inside_the_text_box(title, subtitle):
 def test_non_latin_title_renders_a_full_size_card(title):
     assert open_png(render_card(title, "चिंता")).size == CARD_SIZE
     text_bbox(title)
+
+
+def test_the_neutral_card_of_sensitive_articles_is_a_full_size_png_without_text():
+    from blog.cards import render_neutral_card
+
+    card = render_neutral_card()
+    assert open_png(card).size == CARD_SIZE and card == render_neutral_card()
+    # No text area: nothing is drawn where a title would be set, left of the centred wordmark.
+    left_band = open_png(card).crop((MARGIN, 170, 400, CARD_SIZE[1] - MARGIN))
+    assert left_band.getcolors() == [(left_band.width * left_band.height, (0xFB, 0xF8, 0xF3))]

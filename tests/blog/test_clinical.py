@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from blog.models import Post, Review
-from tests.factories import make_page, make_post, make_staff, post_form
+from tests.factories import make_page, make_post, make_review, make_reviewer, make_staff, post_form
 
 pytestmark = pytest.mark.django_db
 CHECKLIST = {"checked_no_method_detail": "on", "checked_no_sensational_headline": "on",
@@ -24,12 +24,8 @@ def signed_in(role=None) -> Client:
     return client
 
 
-def review(post, days_ago=10, due_in=355, **fields) -> Review:
-    today = timezone.localdate()
-    return Review.objects.create(post=post, reviewer_name=fields.pop("reviewer_name", "Dr Meera Iyer"),
-                                 reviewer_credentials=fields.pop("reviewer_credentials", "MD Psychiatry"),
-                                 reviewed_on=today - datetime.timedelta(days=days_ago),
-                                 next_review_due=today + datetime.timedelta(days=due_in), **fields)
+def review(post, days_ago=10, due_in=355, reviewer_name="Dr Meera Iyer") -> Review:
+    return make_review(post, make_reviewer(reviewer_name), days_ago=days_ago, due_in=due_in)
 
 
 def test_readers_see_the_latest_review_with_name_credentials_and_dates(client):
@@ -47,6 +43,16 @@ def test_no_review_line_without_a_recorded_review(client):
     post = make_post()
     html = client.get(post.get_absolute_url()).content.decode()
     assert "Reviewed by" not in html and "Next review due" not in html
+
+
+def test_a_review_from_before_reviewer_profiles_claims_nothing(client):
+    """What the data migration leaves: a typed name and no digest of the text it covered."""
+    post = make_post()
+    today = timezone.localdate()
+    Review.objects.create(post=post, reviewer_name="Dr Typed", reviewer_credentials="MD",
+                          reviewed_on=today, next_review_due=today + datetime.timedelta(days=365))
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Dr Typed" not in html and "reviewedBy" not in html
 
 
 @pytest.mark.usefixtures("content")
@@ -85,9 +91,13 @@ def test_a_sensitive_post_is_not_published_without_the_checklist():
     assert "safe-messaging checklist" in response.content.decode()
     assert not Post.objects.exists()
     response = editor.post("/admin/blog/post/add/", publish_form(sensitive="on", **CHECKLIST))
+    assert response.status_code == 200  # the checklist is done; a clinical review is not (test_review_currency)
+    assert "clinical reviewer has reviewed this version" in response.content.decode()
+    assert not Post.objects.exists()
+    response = editor.post("/admin/blog/post/add/", post_form(sensitive="on", **CHECKLIST))
     assert response.status_code == 302
     post = Post.objects.get()
-    assert post.is_visible and post.safe_messaging_checked_by is not None
+    assert post.safe_messaging_checked and post.safe_messaging_checked_by is not None
 
 
 def test_the_database_refuses_a_published_sensitive_post_without_the_checklist():

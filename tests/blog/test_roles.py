@@ -10,7 +10,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from blog.models import Post, Review
-from tests.factories import make_post, make_staff, post_form
+from tests.factories import make_post, make_reviewer, make_staff, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +72,11 @@ def test_an_editor_publishes_and_schedules():
 
 def test_a_clinical_reviewer_records_reviews_but_cannot_edit_articles():
     post = make_post(status=Post.Status.DRAFT, published_at=None)
-    reviewer = signed_in("Clinical reviewer")
+    reviewer = Client()
+    reviewer.force_login(make_reviewer())
     assert reviewer.post(f"/admin/blog/post/{post.pk}/change/", post_form(post, title="X")).status_code == 403
     response = reviewer.post("/admin/blog/review/add/", {
-        "post": post.pk, "reviewer_name": "Dr Meera Iyer", "reviewer_credentials": "MD Psychiatry",
-        "reviewed_on": f"{timezone.localdate():%Y-%m-%d}",
+        "post": post.pk, "reviewed_on": f"{timezone.localdate():%Y-%m-%d}",
         "next_review_due": f"{timezone.localdate() + datetime.timedelta(days=365):%Y-%m-%d}"})
     assert response.status_code == 302
     review = Review.objects.get()
@@ -87,12 +87,12 @@ def test_a_clinical_reviewer_records_reviews_but_cannot_edit_articles():
 def test_a_review_cannot_be_dated_in_the_future_or_due_before_it_happened():
     post = make_post()
     today = timezone.localdate()
-    editor = signed_in()
+    editor = Client()
+    editor.force_login(make_reviewer(role=None))
     for reviewed_on, due in ((today + datetime.timedelta(days=1), today + datetime.timedelta(days=30)),
                              (today, today - datetime.timedelta(days=1))):
         response = editor.post("/admin/blog/review/add/", {
-            "post": post.pk, "reviewer_name": "Dr A", "reviewer_credentials": "MD",
-            "reviewed_on": f"{reviewed_on:%Y-%m-%d}", "next_review_due": f"{due:%Y-%m-%d}"})
+            "post": post.pk, "reviewed_on": f"{reviewed_on:%Y-%m-%d}", "next_review_due": f"{due:%Y-%m-%d}"})
         assert response.status_code == 200
     assert not Review.objects.exists()
 

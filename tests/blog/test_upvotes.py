@@ -69,10 +69,12 @@ def test_without_javascript_a_vote_redirects_back_to_the_article_showing_the_vot
     page = visitor.get(response["Location"])
     html = page.content.decode()
     assert 'aria-pressed="true"' in html and "your upvote is counted" in html
+    assert re.search(r"<span data-upvote-label[^>]*>Upvoted</span>", html), "the pressed button says Upvoted"
     assert '<span data-upvote-count>1</span>' in html
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
     taken_back = visitor.get(vote(visitor, post, json_answer=False, Accept="text/html")["Location"])
     assert 'aria-pressed="false"' in taken_back.content.decode()
+    assert re.search(r"<span data-upvote-label[^>]*>Upvote</span>", taken_back.content.decode())
     assert "Your upvote was taken back" in taken_back.content.decode()
 
 

@@ -25,8 +25,10 @@ def test_upvote_with_javascript_updates_the_count_and_pressed_state_and_speaks_w
     expect(button).to_have_attribute("aria-pressed", "false")
     expect(count).to_have_text("0")
 
+    expect(button).to_have_text("Upvote")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).to_have_text("Upvoted")  # the button says what is so once pressed
     expect(count).to_have_text("1")
     expect(page.locator("[data-upvote-status]")).to_have_text("Upvoted. Thank you! 1 upvote.")
     expect(page.locator("[data-upvote-status]")).to_have_attribute("role", "status")
@@ -39,6 +41,7 @@ def test_upvote_with_javascript_updates_the_count_and_pressed_state_and_speaks_w
     upvote_button(page).click()
     expect(upvote_button(page)).to_have_attribute("aria-pressed", "false")
     expect(page.locator("[data-upvote-count]")).to_have_text("0")
+    expect(upvote_button(page)).to_have_text("Upvote")
     expect(status).to_have_text("Upvote taken back. 0 upvotes.")
     assert Post.objects.get(slug=ARTICLE_SLUG).upvote_count == 0
     page.recorder.assert_clean()
@@ -50,6 +53,7 @@ def test_upvote_without_javascript_posts_the_form_and_comes_back_to_the_article(
     upvote_button(page).click()
     expect(page).to_have_url(f"{live_server.url}{ARTICLE}?voted=1#upvote")
     expect(upvote_button(page)).to_have_attribute("aria-pressed", "true")
+    expect(upvote_button(page)).to_have_text("Upvoted")
     expect(page.locator("[data-upvote-count]")).to_have_text("1")
     expect(page.locator("[data-upvote-status]")).to_contain_text("Thank you: your upvote is counted")
     upvote_button(page).click()

@@ -52,6 +52,12 @@ def test_seeded_sessions_lie_in_the_future():
     assert Session.objects.upcoming().count() == Session.objects.count()
 
 
+@pytest.fixture(autouse=True)
+def demo(settings):
+    """Seeded examples show only when the site runs as a demo, as `make run` and `make serve` do."""
+    settings.IDARE_DEMO = True
+
+
 def test_a_peer_circle_says_plainly_that_it_is_not_therapy(client):
     circle = make_programme(kind=Programme.Kind.CIRCLE, title="Grief circle")
     session = make_session(circle)
@@ -156,8 +162,19 @@ def test_the_privacy_notice_describes_registrations_as_built(client, settings):
 
 @pytest.mark.usefixtures("content")
 def test_home_tiles_describe_support_and_engage_as_they_are(client):
+    make_session(make_programme())
     html = client.get("/").content.decode()
     tiles = text_of(client.get("/"))
     assert "register for a place online" in tiles and "directory" in tiles
     assert 'href="/support/"' in html and 'href="/engage/"' in html
     assert 'href="/support/providers/"' not in html and 'href="/support/request/"' not in html
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_home_never_offers_registration_while_no_session_can_be_booked(client, settings, demo):
+    settings.IDARE_DEMO = demo
+    make_session(make_programme(example=True))
+    make_session(make_programme(), example=True)
+    make_session(make_programme(), in_days=-1)
+    tiles = text_of(client.get("/"))
+    assert "register for a place online" not in tiles and "how to take part" in tiles

@@ -38,6 +38,12 @@ def text_of(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
+@pytest.fixture(autouse=True)
+def demo(settings):
+    """Seeded examples show only when the site runs as a demo, as `make run` and `make serve` do."""
+    settings.IDARE_DEMO = True
+
+
 def test_registering_confirms_a_place_and_shows_a_reference(client, session, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = register(client, session)

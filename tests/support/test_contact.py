@@ -30,7 +30,7 @@ def test_the_contact_form_owns_the_address_before_the_standing_pages():
 
 def test_the_page_keeps_its_own_text_with_the_facts_only_idare_can_supply(client, content):
     html = client.get(FORM).content.decode()
-    assert "Contact iDare" in html and "Postal address" in html and "[to be confirmed by iDare]" in html
+    assert "Contact iDare" in html and "as soon as we can" in html and "to be confirmed" not in html
     assert 'action="/contact/"' in html and "not an emergency service" in html and 'href="/help/"' in html
 
 

@@ -46,6 +46,12 @@ def _languages(languages):
     return languages
 
 
+@pytest.fixture(autouse=True)
+def demo(settings):
+    """Seeded examples show only when the site runs as a demo, as `make run` and `make serve` do."""
+    settings.IDARE_DEMO = True
+
+
 def test_the_form_asks_only_what_the_issue_lists_and_is_never_stored_in_a_cache(client):
     response = client.get(FORM)
     html = response.content.decode()

@@ -33,13 +33,14 @@ def test_no_link_to_a_hard_coded_article(client):
     assert "/blog/" not in main
 
 
-def test_services_show_their_fee_band_or_that_it_is_not_yet_confirmed(client):
+def test_services_show_their_fee_band_or_nothing_while_it_is_not_confirmed(client):
     make_service(title="Help finding support", fee_band="free", position=1)
-    make_service(title="Counselling", fee_band="", summary="Sessions. [to be confirmed by iDare]", position=2)
+    make_service(title="Counselling", fee_band="", summary="Sessions.", position=2)
     make_service(title="Retired", active=False)
     page = text(client.get("/support/").content.decode())
     assert "Help finding support Free" in " ".join(page.split()) or re.search(r"Help finding support .* Free", page)
-    assert "Fee: [to be confirmed by iDare]" in page and "Retired" not in page
+    assert "Fee" not in page.split("Counselling", 1)[1].split("What it costs")[0] and "Retired" not in page
+    assert "to be confirmed" not in page
     assert page.index("Help finding support") < page.index("Counselling")
 
 
@@ -62,8 +63,9 @@ def test_how_it_works_and_what_to_expect_are_editable_markdown(client):
 def test_the_seeded_faq_covers_confidentiality_emergencies_and_cancellations(client):
     page = text(client.get("/support/").content.decode())
     for words in ("Is this an emergency service?", "confidentiality has limits set by law",
-                  "What if I need to cancel a session?", "[to be confirmed by iDare]"):
+                  "What if I need to cancel a session?", "How quickly will you get in touch?"):
         assert words in page, words
+    assert "to be confirmed" not in page
 
 
 def test_the_landing_page_sets_no_cookie_and_links_to_the_contact_form(client):

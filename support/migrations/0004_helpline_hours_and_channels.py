@@ -40,7 +40,7 @@ def hours_from_words(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('support', '0002_directory_and_inbox'),
+        ('support', '0003_support_text_help'),
     ]
 
     operations = [
