@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from idare.models import CrisisPhrase
-from tests.factories import make_staff, post_form
+from tests.factories import make_review, make_staff, post_form
 
 pytestmark = pytest.mark.django_db
 CHECKLIST = {"checked_no_method_detail": "on", "checked_no_sensational_headline": "on",
@@ -45,10 +45,18 @@ def test_the_tick_publishes_it_as_an_ordinary_article(editor):
     assert post.is_visible and not post.sensitive
 
 
-def test_flagged_sensitive_with_the_checklist_it_publishes(editor):
-    response = editor.post("/admin/blog/post/add/", publish_form(body=BODY, sensitive="on", **CHECKLIST))
+def test_flagged_sensitive_the_catch_lets_it_through_to_review_and_publication(editor):
+    # Flagged, it is a sensitive article: the catch is satisfied, and the four-eyes rule (a current
+    # review by someone else) decides when it is published.
+    response = editor.post("/admin/blog/post/add/", post_form(body=BODY, sensitive="on", **CHECKLIST))
     assert response.status_code == 302
-    assert Post.objects.get().sensitive
+    post = Post.objects.get()
+    assert post.sensitive
+    make_review(post)
+    response = editor.post(f"/admin/blog/post/{post.pk}/change/", publish_form(body=BODY, sensitive="on", **CHECKLIST))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.is_visible
 
 
 def test_a_draft_and_an_article_with_only_crisis_words_of_another_kind_are_not_stopped(editor):

@@ -65,8 +65,10 @@ def browser():
 
 
 @pytest.fixture
-def site_content(transactional_db):
-    """The real content/ imported into the database the live server reads (committed, not rolled back)."""
+def site_content(transactional_db, settings):
+    """The real content/ imported into the database the live server reads (committed, not rolled
+    back), shown as `make run` shows it: a demo, so the labelled example listings are there."""
+    settings.IDARE_DEMO = True
     call_command("import_content", stdout=io.StringIO())
 
 
@@ -106,6 +108,9 @@ class Browsing:
         self.contexts = []
 
     def new_page(self, **context_options):
+        # Requests a service worker answers bypass context.route, so the third-party guard would not
+        # see them: the site's worker runs only where a test asks for it (tests/browser/test_offline.py).
+        context_options.setdefault("service_workers", "block")
         context = self.browser.new_context(base_url=self.base_url, **context_options)
         context.set_default_timeout(10_000)
         context.set_default_navigation_timeout(15_000)

@@ -46,7 +46,7 @@ def worker_in_control(page):
 def test_help_works_offline_and_every_other_page_shows_the_offline_page(browsing):
     expected = active_numbers()
     assert len(expected) >= 4
-    page = worker_in_control(browsing.new_page())
+    page = worker_in_control(browsing.new_page(service_workers="allow"))
     page.goto(ARTICLE, wait_until="load")
     page.goto("/help/", wait_until="load")
     page.recorder.assert_clean()
@@ -68,14 +68,14 @@ def test_help_works_offline_and_every_other_page_shows_the_offline_page(browsing
 
 
 def test_the_offline_page_passes_axe(browsing):
-    page = browsing.new_page()
+    page = browsing.new_page(service_workers="allow")
     page.goto("/offline/", wait_until="load")
     assert_no_axe_violations(page, "the offline page")
     page.recorder.assert_clean()
 
 
 def test_quick_exit_removes_the_worker_and_everything_it_kept(browsing):
-    page = worker_in_control(browsing.new_page())
+    page = worker_in_control(browsing.new_page(service_workers="allow"))
     assert page.evaluate(KEPT)
     intercept_neutral_site(page, settings.QUICK_EXIT_URL)
     page.get_by_role("link", name="Quick exit").click()
