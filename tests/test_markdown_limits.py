@@ -51,18 +51,20 @@ AT_THE_LIMITS = {
 
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_text_is_refused_at_once_with_a_reason(text):
-    started = time.perf_counter()
+    started = time.thread_time()
     problems = markdown_problems(text)
     assert problems and all(problem.endswith(".") for problem in problems)
-    assert time.perf_counter() - started < 0.5
+    assert time.thread_time() - started < 0.5
 
 
 @pytest.mark.parametrize("text", AT_THE_LIMITS.values(), ids=AT_THE_LIMITS.keys())
 def test_the_costliest_text_within_the_limits_renders_well_under_a_second(text):
     assert markdown_problems(text) == []
-    started = time.process_time()  # this process's CPU time: other processes on the machine do not count
+    # This thread's CPU time: neither other processes nor this process's other threads (the browser
+    # tests' live server stays up for the session and answers its worker) count against the renderer.
+    started = time.thread_time()
     render_markdown(text)
-    assert time.process_time() - started < 0.8
+    assert time.thread_time() - started < 0.8
 
 
 @pytest.mark.parametrize("path", sorted(Path(settings.CONTENT_DIR).rglob("*.md")), ids=lambda path: path.name)
