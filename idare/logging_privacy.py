@@ -4,6 +4,9 @@ values, no tracebacks for requests refused on purpose.
 - `OneLineSecurityFilter` (LOGGING, on `django.security`): "DisallowedHost: refused GET /path" and
   nothing more. Django's message quotes the Host header, which a visitor chooses, and adds a whole
   traceback for what is an ordinary refusal.
+- `NoQueryStringFilter` (LOGGING, on `django.server`, the development server's request log): the
+  request line without its query string, so a search (what someone in crisis typed) never reaches
+  the log of `make run` either.
 - `PrivateGunicornLogger` (gunicorn.conf.py's logger_class): gunicorn's error log otherwise writes
   "Invalid request from ip=<address>: <part of the request line>" and request URIs with their
   query strings.
@@ -35,6 +38,15 @@ class OneLineSecurityFilter(logging.Filter):
             why = f" ({str(record.args[0]).split(' - ')[0].strip()})"
         record.msg, record.args = f"{kind}: refused{where}{why}", ()
         record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
+QUERY_STRING = re.compile(r"\?[^\s\"]*")
+
+
+class NoQueryStringFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = QUERY_STRING.sub("", record.getMessage()), ()
         return True
 
 

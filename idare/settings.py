@@ -437,17 +437,20 @@ CONTENT_DIR = Path(os.environ.get("IDARE_CONTENT_DIR", BASE_DIR / "content"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"security_one_line": {"()": "idare.logging_privacy.OneLineSecurityFilter"}},
+    "filters": {"security_one_line": {"()": "idare.logging_privacy.OneLineSecurityFilter"},
+                "no_query_string": {"()": "idare.logging_privacy.NoQueryStringFilter"}},
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "security": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["security_one_line"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_string"]},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
                    "propagate": False},
         "django.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
 }
 # --- end of logging -------------------------------------------------------------------------------

@@ -241,3 +241,14 @@ def test_a_second_import_changes_nothing(phrases, tmp_path):
     out = io.StringIO()
     call_command("import_content", "--content-dir", str(tmp_path / "content"), stdout=out)
     assert re.search(r"crisis phrase: 0 created, 0 updated, \d+ unchanged, 0 kept", out.getvalue())
+
+
+def test_the_development_servers_request_log_never_holds_a_search():
+    # `make run` logs each request line through django.server: the query string must not be in it.
+    # The handler LOGGING configures (pytest adds capturing handlers of its own).
+    (handler,) = [h for h in logging.getLogger("django.server").handlers if type(h) is logging.StreamHandler]
+    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+                               ("GET /search/?q=i+want+to+die HTTP/1.1", "200", "5720"), None)
+    assert handler.filter(record)
+    logged = handler.format(record)
+    assert "GET /search/ HTTP/1.1" in logged and "want" not in logged
