@@ -438,12 +438,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"security_one_line": {"()": "idare.logging_privacy.OneLineSecurityFilter"},
-                "no_query_string": {"()": "idare.logging_privacy.NoQueryStringFilter"}},
+                "no_query_string": {"()": "idare.logging_privacy.NoQueryStringFilter"},
+                "no_capability": {"()": "idare.logging_privacy.NoCapabilityFilter"}},
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
+    # Every handler ends with no_capability: "Not Found: /support/request/withdraw/…/" and its kind
+    # would otherwise write a link that deletes an enquiry.
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "security": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["security_one_line"]},
-        "server": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_string"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_capability"]},
+        "security": {"class": "logging.StreamHandler", "formatter": "plain",
+                     "filters": ["security_one_line", "no_capability"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "plain",
+                   "filters": ["no_query_string", "no_capability"]},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -1,15 +1,20 @@
 """The enquiry form, as a person asking for help uses it, and what happens to what they send."""
 
+import datetime
+import io
 import re
 import smtplib
+import time
 
 import pytest
 from django.core import mail, signing
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
-from support.models import Enquiry, StaffAccess, new_reference
+from support.models import Enquiry, StaffAccess, Status, new_reference
 from tests.factories import make_provider, make_support_text
 from tests.support.conftest import staff
 
@@ -388,6 +393,29 @@ def test_the_withdraw_link_in_the_email_works_after_the_confirmation_page_expire
     link = re.search(r"http://[^/]+(/support/request/withdraw/\S+)", mail.outbox[-1].body).group(1)
     monkeypatch.setattr("support.inbox.CONFIRMATION_PAGE_MAX_AGE", -1)
     assert client.post(link).status_code == 303 and Enquiry.objects.count() == 0
+
+
+def test_the_withdraw_link_works_for_as_long_as_the_enquiry_is_kept_and_no_longer(client, monkeypatch):
+    """As the privacy notice and the thank-you page say: until withdrawn, or deleted 90 days after closing."""
+    send(client)
+    link = re.search(r"http://[^/]+(/support/request/withdraw/\S+)", mail.outbox[-1].body).group(1)
+    sent_at = time.time()
+
+    def years_later(years: float, days: float = 0) -> None:  # the one clock signing and the models read
+        moment = sent_at + years * 365.25 * 86400 + days * 86400
+        monkeypatch.setattr(time, "time", lambda: moment)
+        monkeypatch.setattr(timezone, "now", lambda: datetime.datetime.fromtimestamp(moment, datetime.UTC))
+
+    years_later(10)  # still open: still kept, so the link still works
+    assert client.get(link).status_code == 200
+    enquiry = Enquiry.objects.get()
+    enquiry.status = Status.CLOSED
+    enquiry.save()
+    years_later(10, days=89)  # closed, inside the retention period: kept, so withdrawable
+    assert client.get(link).status_code == 200
+    years_later(10, days=91)
+    call_command("purge_enquiries", stdout=io.StringIO())
+    assert client.get(link).status_code == 404 and not Enquiry.objects.exists()
 
 
 def test_a_contact_message_link_cannot_withdraw_an_enquiry(client):
