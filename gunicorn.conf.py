@@ -55,7 +55,8 @@ gunicorn.http.wsgi.Response.default_headers = _default_headers_without_server
 
 
 def on_starting(server):
-    """Before any worker starts: write this server's copy of what must not depend on the database
+    """Before any worker starts: refuse encryption keys that are not this database's (idare/crypto.py),
+    then write this server's copy of what must not depend on the database
     (the crisis helplines for /help/ and the 503 page). A database that does not answer now leaves
     the last copy in place; the site still starts. Only for the site itself: the bench's ceiling app
     shares this file and must start exactly as it would alone."""
@@ -67,8 +68,13 @@ def on_starting(server):
     django.setup()
     from django.db import connections
 
+    from idare.crypto import WrongKeys, check_keys
     from idare.snapshots import refresh_all
 
+    try:
+        check_keys()
+    except WrongKeys as exc:
+        raise RuntimeError(f"{exc}\n{exc.hint}") from None  # gunicorn prints it and exits 1
     failed = refresh_all()
     if failed:
         server.log.warning("snapshots kept from before (the database did not answer): %s", ", ".join(failed))

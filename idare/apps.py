@@ -1,4 +1,7 @@
+import contextlib
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IdareConfig(AppConfig):
@@ -18,6 +21,16 @@ class IdareConfig(AppConfig):
 
         snippets.connect()
         crisis.connect()
+        post_migrate.connect(record_key_check, sender=self)
+
+
+def record_key_check(using="default", **kwargs) -> None:
+    """A new database stores its key check at once; one whose keys do not fit stores nothing (the
+    check before migrating, and gunicorn's start, say why)."""
+    from idare.crypto import WrongKeys, check_keys
+
+    with contextlib.suppress(WrongKeys):
+        check_keys(using)
 
 
 def content_steps(content_dir) -> list:

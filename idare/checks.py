@@ -3,8 +3,19 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
-from django.db import connection
+from django.core.checks import Error, Tags, Warning, register
+from django.db import connections
+
+
+def database_has_table(model, using: str = "default") -> bool:
+    """Whether the model's table exists, without asking a SQLite database that is not there yet
+    (asking would create an empty file)."""
+    connection = connections[using]
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor == "sqlite" and name != ":memory:" and not name.startswith("file:") \
+            and not Path(name).exists():
+        return False
+    return model._meta.db_table in connection.introspection.table_names()
 
 
 @register(Tags.security, deploy=True)
@@ -28,11 +39,7 @@ def launch_facts_are_supplied(app_configs, **kwargs):
     from idare.models import LaunchFact
 
     try:
-        name = str(connection.settings_dict.get("NAME") or "")
-        if connection.vendor == "sqlite" and name != ":memory:" and not name.startswith("file:") \
-                and not Path(name).exists():
-            return []  # asking would create an empty database file
-        if LaunchFact._meta.db_table not in connection.introspection.table_names():
+        if not database_has_table(LaunchFact):
             return []
         missing = LaunchFact.objects.missing().count()
     except Exception:  # noqa: BLE001 - no database, no warning: a check must never stop `check` itself
@@ -45,3 +52,18 @@ def launch_facts_are_supplied(app_configs, **kwargs):
              "(Site › Launch checklist): write each fact into the pages it links to, then record it there.",
         id="idare.W002",
     )]
+
+
+@register(Tags.database)
+def encryption_keys_fit_the_database(app_configs, databases=None, **kwargs):
+    """Run by `migrate` before it changes anything (so `make serve` and compose's migrate service stop
+    there) and by `manage.py check --database default`."""
+    from idare.crypto import WrongKeys, check_keys
+
+    errors = []
+    for using in databases or ():
+        try:
+            check_keys(using, record=False)
+        except WrongKeys as exc:
+            errors.append(Error(str(exc), hint=exc.hint, id="idare.E001"))
+    return errors

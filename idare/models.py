@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from idare.crisis import is_devanagari, normalise
+from idare.crypto import EncryptedTextField
 from idare.markdown import render_markdown
 
 PLACE = re.compile(r"[a-z_]+\.[a-z_]+(:[-a-z0-9_]+)?", re.IGNORECASE)  # blog.page:privacy, support.provider
@@ -23,6 +24,17 @@ class DailySalt(models.Model):
 
     def __str__(self):
         return f"salt for {self.day}"
+
+
+class EncryptionKeyCheck(models.Model):
+    """One known value encrypted under IDARE_ENCRYPTION_KEYS, stored the first time the database is
+    used: keys that cannot decrypt it are not this database's, and the site refuses to start with
+    them (idare.crypto.check_keys). Never the key itself; rotate_encryption_keys re-encrypts it."""
+
+    value = EncryptedTextField()
+
+    def __str__(self):
+        return "encryption key check"
 
 
 class RateLimitCounter(models.Model):
