@@ -28,6 +28,7 @@ from blog.cards import CARD_DESIGN, CARD_SIZE, NEUTRAL_CARD_DESIGN, render_card,
 from blog.renditions import delete_with_renditions, make_renditions, media_names, picture, responsive_images
 from idare.images import hashed_file, store_image
 from idare.markdown import render_markdown
+from idare.ratelimit import parse_rate, within_allowance
 
 WORDS_PER_MINUTE = 200
 WORD = re.compile(r"\w+")
@@ -582,19 +583,32 @@ class Page(models.Model):
 
 
 class VoteQuerySet(models.QuerySet):
-    def toggle(self, post_id: int, voter: str) -> tuple[bool, int]:
-        """Adds this voter's upvote, or takes it back. Returns (upvoted, the post's count).
+    def toggle(self, post_id: int, voter: str, network: str) -> tuple[bool, int, bool]:
+        """Adds this voter's upvote, or takes it back. Returns (upvoted, the post's count, counted).
+
+        A new upvote counts only while its network (a network_key) has some of the day's allowance
+        for this post left (IDARE_UPVOTE_COUNT_RATE): past that it is kept for the voter, whose button
+        shows it, but the public count does not move. Taking an upvote back never gives the
+        allowance back, so a script cannot add, take back and add again with fresh cookies.
 
         The post's row is locked first, so one post's toggles run one at a time (another post's are
         not held up), and the counter moves in the same transaction as the rows it counts."""
         with transaction.atomic():
             Post.objects.select_for_update().filter(pk=post_id).values_list("pk").get()
-            removed, _ = self.filter(post_id=post_id, voter=voter).delete()
-            if not removed:
-                self.create(post_id=post_id, voter=voter)
-            Post.objects.filter(pk=post_id).update(upvote_count=F("upvote_count") + (-1 if removed else 1))
+            mine = self.filter(post_id=post_id, voter=voter)
+            existing = mine.values_list("counted", flat=True).first()
+            if existing is not None:
+                mine.delete()
+                counted, change = existing, -1 if existing else 0
+            else:
+                counted = within_allowance(f"upvote:{post_id}", network,
+                                           parse_rate(settings.IDARE_UPVOTE_COUNT_RATE))
+                self.create(post_id=post_id, voter=voter, counted=counted)
+                change = 1 if counted else 0
+            if change:
+                Post.objects.filter(pk=post_id).update(upvote_count=F("upvote_count") + change)
             count = Post.objects.filter(pk=post_id).values_list("upvote_count", flat=True).get()
-        return not removed, count
+        return existing is None, count, counted
 
 
 class Vote(models.Model):
@@ -604,6 +618,9 @@ class Vote(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
     voter = models.CharField(max_length=64)
     created_on = models.DateField(default=timezone.localdate, db_index=True)
+    counted = models.BooleanField(
+        default=True, help_text="False when its network had already added the day's most upvotes to this post: "
+                                "the voter sees their upvote, the public count and the charts do not.")
 
     objects = VoteQuerySet.as_manager()
 
@@ -615,17 +632,22 @@ class Vote(models.Model):
 
 
 class ShareQuerySet(models.QuerySet):
-    def record(self, post_id: int, network: str) -> None:
-        """Adds exactly one click to today's count for this post and network."""
+    def record(self, post_id: int, network: str, visitor_network: str) -> bool:
+        """Adds exactly one click to today's count for this post and network, while the visitor's
+        network (a network_key) has some of the day's allowance for this post left
+        (IDARE_SHARE_COUNT_RATE). Returns whether it was counted."""
+        if not within_allowance(f"share:{post_id}", visitor_network, parse_rate(settings.IDARE_SHARE_COUNT_RATE)):
+            return False
         day = timezone.localdate()
         row = self.filter(post_id=post_id, network=network, day=day)
         if row.update(clicks=F("clicks") + 1):
-            return
+            return True
         try:
             with transaction.atomic():
                 self.create(post_id=post_id, network=network, day=day, clicks=1)
         except IntegrityError:  # another request made today's row first
             row.update(clicks=F("clicks") + 1)
+        return True
 
 
 class ShareCount(models.Model):

@@ -9,8 +9,11 @@ from datetime import date, timedelta
 from django.db.models import Count, Sum
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from blog.models import Post, ShareCount, Vote
+from idare.ratelimit import Rate, parse_rate
 
 MAX_DAYS = 366
 NETWORKS: tuple[str, ...] = tuple(ShareCount.Network.values)
@@ -79,7 +82,7 @@ def engagement(start: date, end: date) -> EngagementReport:
     post and day in the database, then the titles of the posts that had any."""
     cells: dict[tuple[int, date], Tally] = {}
     votes = (
-        Vote.objects.filter(created_on__range=(start, end))
+        Vote.objects.filter(created_on__range=(start, end), counted=True)
         .values("post_id", "created_on").annotate(n=Count("pk")).order_by()
     )
     for row in votes:
@@ -237,3 +240,30 @@ def short_date(day: date) -> str:
 
 def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def bounds_note(upvote_rate: str, share_rate: str) -> str:
+    """How the counts are bounded, for the editors reading them (IDARE_UPVOTE_COUNT_RATE and
+    IDARE_SHARE_COUNT_RATE)."""
+    upvotes, shares = parse_rate(upvote_rate), parse_rate(share_rate)
+    parts = []
+    if upvotes:
+        parts.append(ngettext("Counts at most %(n)d upvote per article from one network %(period)s.",
+                              "Counts at most %(n)d upvotes per article from one network %(period)s.",
+                              upvotes.limit) % {"n": upvotes.limit, "period": _period(upvotes)})
+    if shares:
+        parts.append(ngettext("Counts at most %(n)d share click per article from one network %(period)s.",
+                              "Counts at most %(n)d share clicks per article from one network %(period)s.",
+                              shares.limit) % {"n": shares.limit, "period": _period(shares)})
+    if parts:
+        parts.append(_("So a household or an office counts several times, and clearing cookies adds nothing more."))
+    return " ".join(parts)
+
+
+def _period(rate: Rate) -> str:
+    for seconds, one, many in ((86400, _("a day"), _("every %(n)d days")), (3600, _("an hour"), _("every %(n)d hours")),
+                               (60, _("a minute"), _("every %(n)d minutes"))):
+        if rate.period % seconds == 0:
+            count = rate.period // seconds
+            return one if count == 1 else many % {"n": count}
+    return _("every %(n)d seconds") % {"n": rate.period}

@@ -13,6 +13,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.models import MARKDOWN_SOURCES, Author, Page, Post, PreviewLink, ShareCount, SlugRedirect, Tag, Vote
@@ -22,7 +23,7 @@ from blog.voters import remember_voter, voter_key, voter_of
 from idare.caching import LIVE_COUNTS, STANDING, shared_cache
 from idare.crisis import is_crisis_query
 from idare.origin import same_origin_required
-from idare.ratelimit import over_limit, parse_rate
+from idare.ratelimit import network_key, over_limit, parse_rate
 from idare.views import render_error_page
 
 POSTS_PER_PAGE = 10
@@ -85,7 +86,9 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if post is None:
         return _redirect_from_old_address(slug)
     context = _article_context(post)
-    response = render(request, "blog/post_detail.html", {**context, "just_voted": just_voted})
+    response = render(request, "blog/post_detail.html", {
+        **context, "just_voted": just_voted,
+        "vote_note": NOT_COUNTED if just_voted and request.GET["voted"] == "uncounted" else ""})
     if just_voted:
         patch_cache_control(response, private=True, no_store=True)
         return response
@@ -201,6 +204,11 @@ def _not_for_sensitive(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# Honest about an upvote that is kept for the voter but not added to the public count.
+NOT_COUNTED = gettext_lazy("Your upvote is saved for you, but it does not add to the count: this article has "
+                           "already had today's upvotes from your network.")
+
+
 def _vote_throttled(request: HttpRequest, scope: str) -> int | None:
     return over_limit(request, scope, parse_rate(settings.IDARE_VOTE_RATE))
 
@@ -218,11 +226,15 @@ def upvote(request: HttpRequest, slug: str) -> HttpResponse:
     new_visitor = visitor is None
     if new_visitor:
         visitor = secrets.token_hex(16)  # 128 random bits, nothing about the person
-    upvoted, count = Vote.objects.toggle(post.pk, voter_key(visitor))
+    upvoted, count, counted = Vote.objects.toggle(post.pk, voter_key(visitor), network_key(request))
     if _wants_json(request):
-        response = JsonResponse({"upvoted": upvoted, "upvotes": count})
+        answer = {"upvoted": upvoted, "upvotes": count}
+        if upvoted and not counted:
+            answer.update(counted=False, note=str(NOT_COUNTED))
+        response = JsonResponse(answer)
     else:
-        response = HttpResponseRedirect(f"{post.get_absolute_url()}?voted=1#upvote", status=303)
+        shown = "1" if counted or not upvoted else "uncounted"
+        response = HttpResponseRedirect(f"{post.get_absolute_url()}?voted={shown}#upvote", status=303)
     patch_cache_control(response, private=True, no_store=True)
     if new_visitor:
         remember_voter(request, response, visitor)
@@ -262,7 +274,7 @@ def share(request: HttpRequest, slug: str, network: str) -> HttpResponse:
     if counted:
         if (retry_after := _vote_throttled(request, "share")) is not None:
             return _too_many(request, retry_after)
-        ShareCount.objects.record(post.pk, network)
+        ShareCount.objects.record(post.pk, network, network_key(request))
     response = HttpResponse(status=204) if network in SCRIPT_NETWORKS else LINK_NETWORKS[network].redirect(post)
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"

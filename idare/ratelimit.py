@@ -91,9 +91,24 @@ def over_limit(request: HttpRequest, scope: str, rate: Rate | None) -> int | Non
     """Count this request against `scope`; None when it is allowed, else the seconds to wait."""
     if rate is None:
         return None
+    now = time.time()
+    hits, window_start = _hit(scope, network_key(request), rate, now)
+    if hits > rate.limit:
+        return max(1, math.ceil(window_start + rate.period - now))
+    return None
+
+
+def within_allowance(scope: str, network: str, rate: Rate | None) -> bool:
+    """Takes one of `network`'s (a network_key) allowance in `scope` for this window: False once it
+    is used up. For counts that stay honest (upvotes, shares, registrations of one thing), where the
+    request is still answered but what it adds is bounded. The upsert is atomic, so simultaneous
+    requests never take more than the allowance between them."""
+    return rate is None or _hit(scope, network, rate, time.time())[0] <= rate.limit
+
+
+def _hit(scope: str, bucket: str, rate: Rate, now: float) -> tuple[int, int]:
     from idare.models import RateLimitCounter
 
-    now = time.time()
     window_start = int(now // rate.period * rate.period)
     expires_at = datetime.fromtimestamp(window_start + rate.period, UTC)
     table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
@@ -101,11 +116,9 @@ def over_limit(request: HttpRequest, scope: str, rate: Rate | None) -> int | Non
         cursor.execute(
             f"INSERT INTO {table} (scope, bucket, window_start, hits, expires_at) VALUES (%s, %s, %s, 1, %s) "
             f"ON CONFLICT (scope, bucket, window_start) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
-            [scope, network_key(request), window_start, expires_at],
+            [scope, bucket, window_start, expires_at],
         )
         hits = cursor.fetchone()[0]
     if hits == 1:  # a new window began: a cheap moment to clear the ones that ended
         RateLimitCounter.objects.filter(expires_at__lt=datetime.now(UTC) - timedelta(seconds=1)).delete()
-    if hits > rate.limit:
-        return max(1, math.ceil(window_start + rate.period - now))
-    return None
+    return hits, window_start

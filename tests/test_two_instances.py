@@ -53,7 +53,8 @@ def two_servers(tmp_path, shared_redis, collected_static):
                    "IDARE_STATE_DIR": str(tmp_path / "state"),
                    "IDARE_PAGE_CACHE_CHECK": str(CHECK_SECONDS),
                    # 55 votes a day from one network: the 50 visitors below, then five more, then refusals.
-                   "IDARE_VOTE_RATE": "55/d", "IDARE_ADMIN_LOGIN_FAILURES": "3"}
+                   "IDARE_VOTE_RATE": "55/d", "IDARE_UPVOTE_COUNT_RATE": "off",
+                   "IDARE_ADMIN_LOGIN_FAILURES": "3"}
     with gunicorn(tmp_path, **environment) as first, gunicorn(tmp_path, **environment) as second:
         yield first, second
 

@@ -55,8 +55,8 @@
             return;
           }
           show(state);
-          status.textContent = (state.upvoted ? "Upvoted. Thank you! " : "Upvote taken back. ") +
-            state.upvotes + " " + plural(state.upvotes) + ".";
+          status.textContent = state.note || ((state.upvoted ? "Upvoted. Thank you! " : "Upvote taken back. ") +
+            state.upvotes + " " + plural(state.upvotes) + ".");
         })
         .catch(function () {
           status.textContent = "Your vote could not be sent. Please try again.";

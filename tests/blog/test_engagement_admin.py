@@ -221,3 +221,22 @@ def test_query_count_does_not_grow_with_articles_and_days(admin_client, django_a
     with django_assert_max_num_queries(5):
         response = admin_client.get(URL, {"start": "2025-01-01", "end": "2025-03-01"})
     assert len(table(response, "engagement-posts")) == 30 + 1
+
+
+def test_the_page_says_how_the_counts_are_bounded(admin_client, settings):
+    settings.IDARE_UPVOTE_COUNT_RATE, settings.IDARE_SHARE_COUNT_RATE = "3/day", "5/day"
+    html = admin_client.get(URL).content.decode()
+    assert "Counts at most 3 upvotes per article from one network a day." in html
+    assert "Counts at most 5 share clicks per article from one network a day." in html
+
+
+def test_an_upvote_past_the_networks_bound_is_not_in_the_chart(admin_client, client, settings):
+    settings.IDARE_VOTE_RATE = "off"
+    post = make_post()
+    for _ in range(5):
+        client.cookies.clear()
+        client.post(f"{post.get_absolute_url()}upvote/", headers={"Origin": "http://testserver"})
+    today = timezone.localdate().isoformat()
+    rows = list(csv.reader(io.StringIO(admin_client.get(URL, {"start": today, "end": today, "format": "csv"})
+                                       .content.decode())))
+    assert rows[1][3] == "3"

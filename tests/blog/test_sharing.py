@@ -46,7 +46,8 @@ def test_the_e_mail_link_fills_subject_and_body_with_spaces_mail_programs_read()
     assert query["body"][0].startswith("On grief.") and query["body"][0].endswith(post.get_absolute_url())
 
 
-def test_a_click_on_our_page_adds_exactly_one_to_that_post_network_and_day():
+def test_a_click_on_our_page_adds_exactly_one_to_that_post_network_and_day(settings):
+    settings.IDARE_SHARE_COUNT_RATE = "off"  # four clicks from one network: the daily bound is another test's
     post, other = make_post(), make_post()
     for _ in range(3):
         Client().get(f"{post.get_absolute_url()}share/whatsapp/", headers=FROM_OUR_PAGE)
@@ -150,3 +151,23 @@ def test_robots_txt_keeps_crawlers_off_the_counting_endpoints():
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "Disallow: /blog/*/upvote/" in lines and "Disallow: /blog/*/share/" in lines
+
+
+def test_one_network_adds_at_most_three_share_clicks_to_an_article_a_day(settings):
+    settings.IDARE_VOTE_RATE = "off"
+    post = make_post()
+    statuses = [Client().post(f"{post.get_absolute_url()}share/copy/", headers={"Origin": "http://testserver"})
+                .status_code for _ in range(10)]
+    links = [Client().get(f"{post.get_absolute_url()}share/x/", headers=FROM_OUR_PAGE).status_code for _ in range(5)]
+    assert statuses == [204] * 10 and links == [302] * 5, "the reader is still sent on; only the count is bounded"
+    assert clicks(post) == 3
+
+
+def test_two_networks_each_add_their_own_share_clicks(settings):
+    settings.IDARE_VOTE_RATE = "off"
+    post = make_post()
+    for address in ("192.0.2.10", "198.51.100.20"):
+        for _ in range(5):
+            Client(REMOTE_ADDR=address).post(f"{post.get_absolute_url()}share/copy/",
+                                             headers={"Origin": "http://testserver"})
+    assert clicks(post) == 6

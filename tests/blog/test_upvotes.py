@@ -215,7 +215,7 @@ def test_over_the_limit_a_network_gets_429_with_retry_after(settings):
 
 
 def test_the_limit_can_be_turned_off_for_load_tests(settings):
-    settings.IDARE_VOTE_RATE = "off"
+    settings.IDARE_VOTE_RATE = settings.IDARE_UPVOTE_COUNT_RATE = "off"
     post = make_post()
     assert all(vote(Client(), post).status_code == 200 for _ in range(40))
     assert not RateLimitCounter.objects.exists()
@@ -300,3 +300,70 @@ def test_the_admin_post_list_shows_upvotes_and_shares_and_sorts_by_them(staff_cl
     assert most_shares_first.index(">Few<") < most_shares_first.index(">Many<")
     row = re.search(r">Few</a>.*?</tr>", page, re.S).group(0)
     assert re.search(r'class="field-shares">3<', row)
+
+
+# --- what one network adds to one article a day, whatever its cookies -------------------------
+
+def test_one_network_discarding_its_cookie_adds_at_most_three_upvotes_a_day(settings):
+    settings.IDARE_VOTE_RATE = "off"  # the per-minute throttle is another test's: this is the daily bound
+    post = make_post()
+    answers = [vote(Client(), post).json() for _ in range(20)]  # a new client each time: no cookie kept
+    assert [a["upvotes"] for a in answers] == [1, 2, 3] + [3] * 17
+    assert all(a["upvoted"] for a in answers), "each visitor's own button still shows their upvote"
+    assert [a.get("counted", True) for a in answers] == [True] * 3 + [False] * 17
+    assert "does not add to the count" in answers[-1]["note"]
+    post.refresh_from_db()
+    assert post.upvote_count == 3 and Vote.objects.filter(post=post, counted=True).count() == 3
+
+
+def test_two_networks_each_add_their_own_upvotes(settings):
+    settings.IDARE_VOTE_RATE = "off"
+    post = make_post()
+    for address in ("192.0.2.10", "198.51.100.20"):
+        for _ in range(5):
+            vote(Client(REMOTE_ADDR=address), post)
+    post.refresh_from_db()
+    assert post.upvote_count == 6
+
+
+def test_taking_an_upvote_back_does_not_give_the_network_another(settings):
+    settings.IDARE_VOTE_RATE = "off"
+    post = make_post()
+    first = Client()
+    vote(first, post)
+    assert vote(first, post).json()["upvotes"] == 0  # taken back
+    answers = [vote(Client(), post).json() for _ in range(3)]
+    assert [a["upvotes"] for a in answers] == [1, 2, 2] and answers[-1]["counted"] is False
+
+
+def a_post_with_the_networks_upvotes_used_up() -> Post:
+    post = make_post()
+    for _ in range(3):
+        vote(Client(), post)
+    return post
+
+
+def test_taking_back_an_upvote_that_was_not_counted_leaves_the_count_alone(settings):
+    settings.IDARE_VOTE_RATE = "off"
+    post = a_post_with_the_networks_upvotes_used_up()
+    extra = Client()
+    answer = vote(extra, post).json()
+    assert answer["upvoted"] is True and answer["upvotes"] == 3 and answer["counted"] is False
+    assert vote(extra, post).json()["upvotes"] == 3
+    assert state(extra, post) == {"upvoted": False, "upvotes": 3}
+
+
+def test_without_javascript_an_uncounted_upvote_says_so_on_the_article(settings):
+    settings.IDARE_VOTE_RATE = "off"
+    post = a_post_with_the_networks_upvotes_used_up()
+    visitor = Client()
+    response = vote(visitor, post, json_answer=False, Accept="text/html")
+    assert response.status_code == 303
+    page = visitor.get(response["Location"]).content.decode()
+    assert "it does not add to the count" in page and "your upvote is counted" not in page
+
+
+def test_the_bound_can_be_raised_or_turned_off_for_load_tests(settings):
+    settings.IDARE_VOTE_RATE = settings.IDARE_UPVOTE_COUNT_RATE = "off"
+    post = make_post()
+    assert [vote(Client(), post).json()["upvotes"] for _ in range(10)] == list(range(1, 11))

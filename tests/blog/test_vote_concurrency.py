@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from blog.models import Post, Vote
+from blog.models import Post, ShareCount, Vote
 from tests.factories import make_post
 from tests.servers import gunicorn, request
 
@@ -49,7 +49,7 @@ def post_vote(client: Client, post: Post):
 
 
 def test_two_hundred_visitors_upvoting_at_once_leave_exactly_two_hundred_votes(settings):
-    settings.IDARE_VOTE_RATE = "off"
+    settings.IDARE_VOTE_RATE = settings.IDARE_UPVOTE_COUNT_RATE = "off"  # 200 visitors from one test network
     post = make_post()
 
     def five_visitors(_):
@@ -75,15 +75,16 @@ def test_fifty_clicks_from_one_visitor_at_once_leave_at_most_one_vote_and_an_exa
 
     statuses = all_at_once(50, click)
     post.refresh_from_db()
-    rows = Vote.objects.filter(post=post).count()
-    assert statuses == [200] * 50 and rows in (0, 1) and post.upvote_count == rows
+    rows, counted = Vote.objects.filter(post=post).count(), Vote.objects.filter(post=post, counted=True).count()
+    assert statuses == [200] * 50 and rows in (0, 1) and post.upvote_count == counted <= rows
 
 
 def test_the_vote_limit_holds_across_two_app_servers(tmp_path):
     """Counters live in the database, not in a worker's memory: six votes a minute from one
     network in all, whichever server takes them."""
     post = make_post()
-    with gunicorn(tmp_path, IDARE_VOTE_RATE="6/m") as first, gunicorn(tmp_path, IDARE_VOTE_RATE="6/m") as second:
+    rates = {"IDARE_VOTE_RATE": "6/m", "IDARE_UPVOTE_COUNT_RATE": "off"}
+    with gunicorn(tmp_path, **rates) as first, gunicorn(tmp_path, **rates) as second:
         statuses = []
         for port in (first, second, first, second, first, second, first, second):
             status, _, body = request(port, "POST", f"/blog/{post.slug}/upvote/", {
@@ -93,3 +94,22 @@ def test_the_vote_limit_holds_across_two_app_servers(tmp_path):
         assert json.loads(body)["error"]
     post.refresh_from_db()
     assert post.upvote_count == Vote.objects.filter(post=post).count() == 6
+
+
+def test_forty_cookieless_votes_from_one_network_at_once_add_exactly_the_days_bound(settings):
+    settings.IDARE_VOTE_RATE, settings.IDARE_UPVOTE_COUNT_RATE = "off", "3/day"
+    post = make_post()
+    statuses = all_at_once(40, lambda _: [post_vote(Client(), post).status_code])
+    post.refresh_from_db()
+    assert statuses == [200] * 40
+    assert post.upvote_count == Vote.objects.filter(post=post, counted=True).count() == 3
+    assert Vote.objects.filter(post=post).count() == 40  # each visitor's own upvote is kept for them
+
+
+def test_forty_share_clicks_from_one_network_at_once_add_exactly_the_days_bound(settings):
+    settings.IDARE_VOTE_RATE, settings.IDARE_SHARE_COUNT_RATE = "off", "3/day"
+    post = make_post()
+    statuses = all_at_once(40, lambda _: [Client().post(f"{post.get_absolute_url()}share/copy/",
+                                                        headers={"Origin": "http://testserver"}).status_code])
+    assert statuses == [204] * 40
+    assert sum(ShareCount.objects.filter(post=post).values_list("clicks", flat=True)) == 3
