@@ -3,7 +3,9 @@ can open what people send us.
 
 django-axes counts failed sign-ins per username and visitor network. It wants an IP address for the
 network; it gets a pseudonym instead (the rate limits' HMAC of the network, written as an address in
-the documentation range 2001:db8::/32), so its table never holds where anyone signed in from.
+the documentation range 2001:db8::/32), so its table never holds where anyone signed in from. A
+second, higher limit counts per username from any network (two backends here, around django-axes'),
+so that a guess spread over many networks stops too; it keeps the username only as an HMAC.
 
 Staff holding a permission in IDARE_TWO_FACTOR_PERMISSIONS are sent, once their password is right,
 to a step that asks for a code from an authenticator app (TOTP, django-otp). The first time, the
@@ -20,16 +22,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from idare.ratelimit import network_key
+from idare.ratelimit import Rate, count_hit, network_key, window_full
 
 PSEUDONYM_PREFIX = 0x20010DB8 << 96  # 2001:db8::/32, reserved for documentation: never a real visitor
 
@@ -46,10 +50,50 @@ def attempt_description(username, ip_address, user_agent, path_info, request) ->
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """The calm page a paused sign-in gets (429), saying how long to wait."""
-    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
-    response = render(request, "admin/locked_out.html", {"minutes": max(1, math.ceil(seconds / 60))}, status=429)
+    return _paused_page(request, int(settings.AXES_COOLOFF_TIME.total_seconds()), whole_account=False)
+
+
+def _paused_page(request: HttpRequest, seconds: int, *, whole_account: bool) -> HttpResponse:
+    context = {"minutes": max(1, math.ceil(seconds / 60)), "whole_account": whole_account}
+    response = render(request, "admin/locked_out.html", context, status=429)
     response["Retry-After"] = str(seconds)
     return response
+
+
+# --- the limit per account, from any network -------------------------------------------------------
+
+ACCOUNT_SCOPE = "admin-account"
+
+
+def _account_rate() -> Rate:
+    return Rate(settings.IDARE_ADMIN_ACCOUNT_FAILURES, settings.IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS)
+
+
+def _account_key(username: str) -> str:
+    """Stable across days (unlike the networks' daily salt), so midnight does not end a pause."""
+    return salted_hmac("idare.auth.account", username.casefold(), algorithm="sha256").hexdigest()[:32]
+
+
+class AccountPausedBackend:
+    """Refuses, before any password is checked, a username that had too many wrong passwords in this
+    window; the admin's sign-in turns the refusal into the paused page."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs) -> None:
+        if request is not None and username:
+            seconds = window_full(ACCOUNT_SCOPE, _account_key(username), _account_rate())
+            if seconds is not None:
+                request.idare_account_paused = seconds
+                raise PermissionDenied  # ends authenticate() here, as django-axes' own refusal does
+
+
+class CountFailureBackend:
+    """Signs no one in. Django asks it only when every backend before it declined: the password was
+    checked and was wrong, or the username is unknown (counted alike, so a pause tells nobody which
+    usernames exist)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs) -> None:
+        if request is not None and username:
+            count_hit(ACCOUNT_SCOPE, _account_key(username), _account_rate())
 
 
 # --- the second factor --------------------------------------------------------------------------
@@ -87,6 +131,8 @@ def two_factor_required(view):
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin's own sign-in, then straight on to the second step for staff who need it."""
     response = admin.site.login(request)
+    if getattr(request, "idare_account_paused", None) is not None:
+        return _paused_page(request, request.idare_account_paused, whole_account=True)
     if request.method == "POST" and response.status_code == 302 and not two_factor_satisfied(request):
         return redirect(_verify_url(response["Location"]))
     return response

@@ -15,7 +15,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -48,21 +48,69 @@ def parse_rate(value: str) -> Rate | None:
     return Rate(int(match.group(1)), multiple * UNIT_SECONDS[match.group(3).lower()])
 
 
-def client_network(request: HttpRequest) -> str:
-    """The visitor's network: the address the trusted proxies saw (IDARE_TRUSTED_PROXIES of them
-    append to X-Forwarded-For), as a /32 for IPv4 and a /64 for IPv6, where one household or phone
-    usually holds a whole /64."""
-    hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    chain = hops + [request.META.get("REMOTE_ADDR", "")]
-    trusted = settings.IDARE_TRUSTED_PROXIES
-    address = chain[-(trusted + 1)] if len(chain) > trusted else chain[0]
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# "203.0.113.7:4711" and "[2001:db8::7]:443": some load balancers append the peer's port too.
+WITH_PORT = re.compile(r"^\[(?P<v6>[0-9a-fA-F:.]+)\](?::\d+)?$|^(?P<v4>[0-9.]+):\d+$")
+
+
+def parse_ranges(value: str) -> tuple[IPNetwork, ...]:
+    """'10.0.0.0/8, 2001:db8::/32, 192.0.2.7' → networks; anything else is a ValueError naming it."""
+    ranges = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            ranges.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"{item!r} is not an address or a range such as 10.0.0.0/8 or 2001:db8::/32") from None
+    return tuple(ranges)
+
+
+def _address(entry: str) -> IPAddress | None:
+    entry = entry.strip()
+    if match := WITH_PORT.match(entry):
+        entry = match.group("v6") or match.group("v4")
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(entry)
     except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:  # ::ffff:192.0.2.7 is 192.0.2.7, from a dual-stack socket
+        return ip.ipv4_mapped
+    return ip
+
+
+def client_address(request: HttpRequest) -> IPAddress | None:
+    """Who sent the request, as far as the proxies we trust (IDARE_TRUSTED_PROXY_RANGES) can tell.
+
+    The connecting address, unless it is a trusted proxy: then X-Forwarded-For from the right, each
+    entry being what the trusted hop to its right saw connecting to it, until the first address
+    outside the trusted ranges. Anything left of that was written by the client and is ignored, so a
+    client cannot choose its network. An entry that is not an address ends the walk at the trusted
+    hop that passed it on (and so does a chain of trusted addresses only): junk in the header lands
+    a client in that proxy's bucket, shared with everyone else who sends junk, never in a fresh one."""
+    trusted = settings.IDARE_TRUSTED_PROXY_RANGES
+    client = _address(request.META.get("REMOTE_ADDR", ""))
+    if client is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for entry in reversed(forwarded):
+        if not any(client in network for network in trusted):
+            break
+        claimed = _address(entry)
+        if claimed is None:
+            break
+        client = claimed
+    return client
+
+
+def client_network(request: HttpRequest) -> str:
+    """The visitor's network: the client's address as a /32 for IPv4 and a /64 for IPv6, where one
+    household or phone usually holds a whole /64."""
+    ip = client_address(request)
+    if ip is None:
         return "unknown"
     if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
 
@@ -87,12 +135,23 @@ def _salt_for(day) -> str:
     return salt
 
 
+def clock() -> float:
+    """Seconds since the epoch: the one clock every window reads (a test moves it to a later hour)."""
+    return time.time()
+
+
 def over_limit(request: HttpRequest, scope: str, rate: Rate | None) -> int | None:
     """Count this request against `scope`; None when it is allowed, else the seconds to wait."""
     if rate is None:
         return None
-    now = time.time()
-    hits, window_start = _hit(scope, network_key(request), rate, now)
+    return count_hit(scope, network_key(request), rate)
+
+
+def count_hit(scope: str, bucket: str, rate: Rate) -> int | None:
+    """One more hit for `bucket` in the current window; None while within the rate, else the seconds
+    until the window ends."""
+    now = clock()
+    hits, window_start = _hit(scope, bucket, rate, now)
     if hits > rate.limit:
         return max(1, math.ceil(window_start + rate.period - now))
     return None
@@ -103,7 +162,7 @@ def within_allowance(scope: str, network: str, rate: Rate | None) -> bool:
     is used up. For counts that stay honest (upvotes, shares, registrations of one thing), where the
     request is still answered but what it adds is bounded. The upsert is atomic, so simultaneous
     requests never take more than the allowance between them."""
-    return rate is None or _hit(scope, network, rate, time.time())[0] <= rate.limit
+    return rate is None or _hit(scope, network, rate, clock())[0] <= rate.limit
 
 
 def _hit(scope: str, bucket: str, rate: Rate, now: float) -> tuple[int, int]:
@@ -120,5 +179,19 @@ def _hit(scope: str, bucket: str, rate: Rate, now: float) -> tuple[int, int]:
         )
         hits = cursor.fetchone()[0]
     if hits == 1:  # a new window began: a cheap moment to clear the ones that ended
-        RateLimitCounter.objects.filter(expires_at__lt=datetime.now(UTC) - timedelta(seconds=1)).delete()
+        RateLimitCounter.objects.filter(expires_at__lt=datetime.fromtimestamp(now - 1, UTC)).delete()
     return hits, window_start
+
+
+def window_full(scope: str, bucket: str, rate: Rate) -> int | None:
+    """Whether `bucket` has used up the current window, without counting a hit: None when not, else
+    the seconds until the window ends."""
+    from idare.models import RateLimitCounter
+
+    now = clock()
+    window_start = int(now // rate.period * rate.period)
+    hits = RateLimitCounter.objects.filter(scope=scope, bucket=bucket, window_start=window_start) \
+        .values_list("hits", flat=True).first() or 0
+    if hits >= rate.limit:
+        return max(1, math.ceil(window_start + rate.period - now))
+    return None

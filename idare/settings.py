@@ -315,7 +315,7 @@ MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
 MARKDOWNX_MEDIA_PATH = "body/"
 
 # Rate limits per visitor network ("30/m", "10/hour"; "off" for load tests). The network is the
-# address the last IDARE_TRUSTED_PROXIES proxies saw (0: the connecting address itself).
+# connecting address, or what the proxies in IDARE_TRUSTED_PROXY_RANGES saw (idare/ratelimit.py).
 def env_rate(name: str, default: str) -> str:
     from idare.ratelimit import parse_rate
 
@@ -401,7 +401,23 @@ except ValueError as exc:
     raise ImproperlyConfigured(
         "IDARE_ENCRYPTION_KEYS must be comma-separated Fernet keys (32 url-safe base64-encoded bytes each)."
     ) from exc
-IDARE_TRUSTED_PROXIES = int(os.environ.get("IDARE_TRUSTED_PROXIES", "0"))
+# The proxies whose X-Forwarded-For entries are believed, by address or range (IPv4 and IPv6): the
+# compose network, a load balancer's subnet, a CDN's published ranges. None by default: the visitor
+# is whoever connects. Counting hops instead (the old IDARE_TRUSTED_PROXIES) let a client that writes
+# its own X-Forwarded-For choose its network, so a deployment still setting it is stopped here.
+if "IDARE_TRUSTED_PROXIES" in os.environ:
+    raise ImproperlyConfigured(
+        "IDARE_TRUSTED_PROXIES is no longer read: counting proxies let any client choose the network its "
+        "rate limits and admin lockout count under. Remove it and set IDARE_TRUSTED_PROXY_RANGES to the "
+        "addresses or ranges of your proxies instead (e.g. 172.30.14.0/24 for compose's network), see "
+        "docs/DEPLOY.md."
+    )
+try:
+    from idare.ratelimit import parse_ranges
+
+    IDARE_TRUSTED_PROXY_RANGES = parse_ranges(os.environ.get("IDARE_TRUSTED_PROXY_RANGES", ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"IDARE_TRUSTED_PROXY_RANGES: {exc}") from exc
 
 # Admin hardening -----------------------------------------------------------------------------
 # Where the admin answers: "admin/" by default; another path keeps it out of the way of scanners.
@@ -411,7 +427,21 @@ if not IDARE_ADMIN_PATH.endswith("/") or IDARE_ADMIN_PATH.startswith("/") or "//
 # Lockout after repeated failed sign-ins (django-axes): counted per username and per visitor network,
 # which is stored only as an HMAC (idare/auth.py), never as an address. A success clears the count.
 # The HMAC's key changes at midnight UTC (idare/ratelimit.py), which ends a lockout early at worst.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Besides, many networks guessing one account (an IPv6 /48 alone is 65,536 networks) are stopped per
+# username from anywhere: IDARE_ADMIN_ACCOUNT_FAILURES wrong passwords within one window of
+# IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS (windows start on the hour) pause sign-in to that account until
+# the window ends. Tries while paused are refused unchecked and not counted, so no one can keep the
+# owner out past the window. The username is kept only as an HMAC (idare/auth.py).
+AUTHENTICATION_BACKENDS = [
+    "idare.auth.AccountPausedBackend",  # first: a paused account's password is never checked
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "idare.auth.CountFailureBackend",  # last: reached only when the password was checked and was wrong
+]
+IDARE_ADMIN_ACCOUNT_FAILURES = int(os.environ.get("IDARE_ADMIN_ACCOUNT_FAILURES", "20"))
+IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS = int(env_seconds("IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS", "3600")) or 3600
+# A refused `next` (another site, a scheme) falls back to this, rather than Django's /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = int(os.environ.get("IDARE_ADMIN_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=env_seconds("IDARE_ADMIN_LOCKOUT_SECONDS", "900") or 900)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

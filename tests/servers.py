@@ -64,11 +64,42 @@ def gunicorn(tmp_path: Path, **environment: str):
         log.close()
 
 
-def request(port: int, method: str, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+def request(port: int, method: str, path: str, headers: dict | None = None, *, body: bytes | None = None,
+            source: str | None = None) -> tuple[int, dict, bytes]:
+    """One request to 127.0.0.1:port, from the loopback address `source` if given (any of 127/8)."""
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request(method, path, headers=headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                          source_address=(source, 0) if source else None)
+        conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     except OSError:
         return 0, {}, b""
+
+
+@contextlib.contextmanager
+def nginx(tmp_path: Path, *, upstream: int, media_origin: str = "http://127.0.0.1:9", edit=lambda site: site):
+    """docker/nginx.conf as the official image fills it in, on a free port, in front of the app
+    server at 127.0.0.1:upstream; `edit` changes the site's text first. Yields nginx's port."""
+    port = free_port()
+    site = ((ROOT / "docker/nginx.conf").read_text().replace("server app:8000;", f"server 127.0.0.1:{upstream};")
+            .replace("listen 80;", f"listen 127.0.0.1:{port};")
+            .replace("${MEDIA_ORIGIN}", media_origin))
+    (tmp_path / "site.conf").write_text(edit(site))
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp = " ".join(f"{kind}_temp_path {tmp_path / kind};" for kind in kinds)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(
+        f"{user}pid {tmp_path / 'nginx.pid'}; error_log {tmp_path / 'error.log'};\n"
+        f"events {{}}\nhttp {{ access_log off; {temp} include {tmp_path / 'site.conf'}; }}\n")
+    process = subprocess.Popen(["nginx", "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+                               stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while request(port, "GET", "/media/")[0] == 0:
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
+            time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -2,9 +2,11 @@
 sign-in step for staff who can open enquiries, and an editor only for staff who may edit posts."""
 
 import datetime
+import html
 import importlib
 import re
 import time
+from urllib.parse import quote
 
 import pyotp
 import pytest
@@ -13,6 +15,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import clear_url_caches, reverse
 
+from idare.ratelimit import parse_ranges
 from tests.factories import image_bytes, make_enquiry, make_staff
 
 PASSWORD = "a long staff password"
@@ -75,13 +78,101 @@ def test_the_lockout_is_per_username_and_network(client):
     assert sign_in(Client(), "writer", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 429
 
 
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The rate limits' clock, stopped a minute into the current hour; advance it with .now += seconds."""
+    from idare import ratelimit
+
+    class Clock:
+        now = (time.time() // 3600) * 3600 + 60
+
+    clock = Clock()
+    monkeypatch.setattr(ratelimit, "clock", lambda: clock.now)
+    return clock
+
+
+def paused_text(response) -> str:
+    return re.sub(r'nonce="[^"]*"', "", response.content.decode())
+
+
+@pytest.mark.django_db
+def test_many_networks_guessing_one_account_pause_it_until_the_cool_off_then_the_owner_signs_in(
+        client, settings, frozen_clock):
+    settings.IDARE_ADMIN_ACCOUNT_FAILURES, settings.IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS = 20, 3600
+    staff(username="writer")
+    staff(username="editor")
+    guesses = [sign_in(Client(), "writer", f"guess {n}", REMOTE_ADDR=f"2001:db8:{n}::1").status_code
+               for n in range(20)]
+    assert guesses == [200] * 20, "one guess from each of 20 networks: each network is far from its own limit"
+
+    wrong = sign_in(Client(), "writer", "guess 21", REMOTE_ADDR="192.0.2.21")
+    right = sign_in(Client(), "writer", PASSWORD, REMOTE_ADDR="192.0.2.22")
+    assert wrong.status_code == right.status_code == 429 and right["Retry-After"] == str(3600 - 60)
+    page = " ".join(right.content.decode().split())
+    assert "paused sign-in to it" in page and "The password you typed was not checked" in page
+    assert "wait 59 minutes" in page
+    assert paused_text(wrong) == paused_text(right), "the page says nothing about whether the password was right"
+    assert sign_in(Client(), "editor", PASSWORD, REMOTE_ADDR="192.0.2.23").status_code == 302, "other accounts open"
+
+    frozen_clock.now += 30 * 60  # tries while paused are not counted: they cannot keep the owner out longer
+    assert sign_in(Client(), "writer", "guess 22", REMOTE_ADDR="192.0.2.24").status_code == 429
+    frozen_clock.now += 30 * 60
+    owner = Client()
+    response = sign_in(owner, "writer", PASSWORD, REMOTE_ADDR="192.0.2.25")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert owner.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_per_account_count_keeps_neither_the_username_nor_any_address(client, frozen_clock):
+    from idare.models import RateLimitCounter
+
+    staff(username="writer")
+    for n in range(5):
+        sign_in(Client(), "writer", "wrong password", REMOTE_ADDR=f"198.51.100.{60 + n}")
+    counters = list(RateLimitCounter.objects.values_list("scope", "bucket", "hits"))
+    assert len(counters) == 1 and counters[0][0] == "admin-account" and counters[0][2] == 5
+    stored = everything_stored()
+    assert "writer" not in counters[0][1] and not any(f"198.51.100.{60 + n}" in stored for n in range(5))
+
+
+# --- where a sign-in lands --------------------------------------------------------------------------
+
+UNSAFE_NEXT = ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)", "/\\evil.example/",
+               "http://testserver.evil.example/admin/", "ftp://testserver/admin/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_a_refused_next_lands_on_the_admin_index(client, target):
+    staff(username="writer")
+    response = client.post(f"{LOGIN}?next={quote(target)}", {"username": "writer", "password": PASSWORD,
+                                                            "next": target})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_a_refused_next_lands_on_the_admin_index_after_the_second_step_too(client, target):
+    staff("support.handle_enquiry", username="triage")
+    response = client.post(f"{LOGIN}?next={quote(target)}", {"username": "triage", "password": PASSWORD,
+                                                            "next": target})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("staff_auth:two_factor"))
+    step = client.get(response["Location"]).content.decode()
+    carried = html.unescape(re.search(r'name="next" value="([^"]*)"', step).group(1))  # as the browser sends it
+    verified = client.post(response["Location"], {"token": pyotp.TOTP(secret_shown(step)).now(), "next": carried})
+    assert verified.status_code == 302 and verified["Location"] == "/admin/"
+    assert client.get(verified["Location"]).status_code == 200
+
+
 def everything_stored() -> str:
     return "\n".join(str(row) for model in apps.get_models() for row in model.objects.values_list())
 
 
 @pytest.mark.django_db
 def test_no_raw_address_is_stored_or_logged_for_failed_sign_ins(client, settings, caplog):
-    settings.IDARE_TRUSTED_PROXIES = 1
+    settings.IDARE_TRUSTED_PROXY_RANGES = parse_ranges("10.0.0.0/8")
     staff(username="writer")
     visitors = [  # (what the request carries, what must never be stored)
         ({"REMOTE_ADDR": "203.0.113.77"}, ["203.0.113.77"]),

@@ -3,6 +3,7 @@ builds with variables the settings read, the proxy buffers and limits, the image
 app's to change, the lock files pin what pyproject.toml asks for, and docs/DEPLOY.md names every
 variable the settings read."""
 
+import ipaddress
 import json
 import os
 import re
@@ -55,7 +56,17 @@ def test_compose_gives_the_app_only_variables_the_settings_read_and_all_that_pro
     environment = compose()["services"]["app"]["environment"]
     assert set(environment) <= variables_read() | ENTRYPOINT_VARIABLES, set(environment) - variables_read()
     assert {*PRODUCTION, "DATABASE_URL", "REDIS_URL", "MEDIA_STORAGE", "AWS_STORAGE_BUCKET_NAME",
-            "DJANGO_BEHIND_TLS_PROXY", "IDARE_TRUSTED_PROXIES"} - {"DJANGO_DEBUG"} <= set(environment)
+            "DJANGO_BEHIND_TLS_PROXY", "IDARE_TRUSTED_PROXY_RANGES"} - {"DJANGO_DEBUG"} <= set(environment)
+
+
+def test_compose_trusts_exactly_its_own_network_which_only_nginx_reaches_the_app_from():
+    """nginx is the app servers' one client: its network, pinned, is the one trusted range."""
+    config = compose()
+    app, subnet = config["services"]["app"], config["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    default = re.fullmatch(r"\$\{IDARE_PROXY_NETWORK:-([0-9./]+)\}", subnet).group(1)
+    assert ipaddress.ip_network(default).is_private
+    assert app["environment"]["IDARE_TRUSTED_PROXY_RANGES"] == app["environment"]["FORWARDED_ALLOW_IPS"] == subnet
+    assert app["expose"] and "ports" not in app, "nothing but the compose network reaches the app servers"
 
 
 def test_compose_runs_the_image_the_dockerfile_builds_after_migrating_once():
@@ -78,7 +89,7 @@ def test_the_proxy_buffers_slow_clients_and_limits_bodies_to_what_the_site_accep
     limit = re.search(r"client_max_body_size (\d+)m;", server)
     assert limit and settings.IMAGE_UPLOAD_MAX_BYTES < int(limit.group(1)) * 1024 * 1024 <= 16 * 1024 * 1024
     assert re.search(r"client_body_timeout \d+s;", server) and re.search(r"client_header_timeout \d+s;", server)
-    assert "proxy_pass http://idare_app;" in site and "X-Forwarded-For $proxy_add_x_forwarded_for" in site
+    assert "proxy_pass http://idare_app;" in site and "proxy_set_header X-Forwarded-For $remote_addr;" in site
 
 
 def test_uploads_from_the_bucket_get_nosniff_and_the_sandbox_from_the_proxy():

@@ -2,14 +2,12 @@
 on loopback: what the site writes lands in the bucket, through the storage API only (the S3 storage
 has no local .path, so any code that needs one fails here)."""
 
-import contextlib
 import http.client
 import io
 import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,7 +21,7 @@ from moto.server import ThreadedMotoServer
 from blog.models import Post
 from idare.views import MEDIA_POLICY
 from tests.factories import image_bytes, make_author, make_post, stored_image
-from tests.servers import free_port, request
+from tests.servers import free_port, nginx, request
 
 ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = {"access_key": "moto-test-key", "secret_key": "moto-test-secret", "region_name": "us-east-1"}
@@ -214,31 +212,9 @@ def test_redis_url_moves_staff_sessions_to_redis_written_through_to_the_database
     assert result.stdout.splitlines()[-1] == engine
 
 
-@contextlib.contextmanager
 def nginx_in_front_of(bucket: Bucket, tmp_path: Path):
-    """docker/nginx.conf as the official image fills it in, on a free port, with MEDIA_ORIGIN the bucket."""
-    port = free_port()
-    site = ((ROOT / "docker/nginx.conf").read_text().replace("server app:8000;", f"server 127.0.0.1:{free_port()};")
-            .replace("listen 80;", f"listen 127.0.0.1:{port};")
-            .replace("${MEDIA_ORIGIN}", f"{bucket.endpoint}/{bucket.name}"))
-    (tmp_path / "site.conf").write_text(site)
-    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    temp = " ".join(f"{kind}_temp_path {tmp_path / kind};" for kind in kinds)
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (tmp_path / "nginx.conf").write_text(
-        f"{user}pid {tmp_path / 'nginx.pid'}; error_log {tmp_path / 'error.log'};\n"
-        f"events {{}}\nhttp {{ access_log off; {temp} include {tmp_path / 'site.conf'}; }}\n")
-    process = subprocess.Popen([shutil.which("nginx"), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
-                               stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 10
-        while request(port, "GET", "/media/")[0] == 0:
-            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
-            time.sleep(0.1)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    """docker/nginx.conf as the official image fills it in, with MEDIA_ORIGIN the bucket."""
+    return nginx(tmp_path, upstream=free_port(), media_origin=f"{bucket.endpoint}/{bucket.name}")
 
 
 @pytest.mark.skipif(not shutil.which("nginx"), reason="needs nginx (apt-get install nginx-light)")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from blog.models import Post, Vote
 from blog.voters import SIGNING_SALT, VOTER_COOKIE
 from idare.models import DailySalt, RateLimitCounter
-from idare.ratelimit import network_key
+from idare.ratelimit import network_key, parse_ranges
 from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -221,13 +221,13 @@ def test_the_limit_can_be_turned_off_for_load_tests(settings):
     assert not RateLimitCounter.objects.exists()
 
 
-def test_behind_trusted_proxies_the_network_comes_from_x_forwarded_for(settings, rf):
-    settings.IDARE_TRUSTED_PROXIES = 1
+def test_behind_a_trusted_proxy_the_network_comes_from_x_forwarded_for(settings, rf):
+    settings.IDARE_TRUSTED_PROXY_RANGES = parse_ranges("10.0.0.0/8")
     from_proxy = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
     spoofed = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
     assert network_key(from_proxy) == network_key(spoofed)  # the client cannot choose its entry
     assert network_key(from_proxy) != network_key(rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1"))
-    settings.IDARE_TRUSTED_PROXIES = 0
+    settings.IDARE_TRUSTED_PROXY_RANGES = ()
     assert network_key(from_proxy) == network_key(rf.get("/", REMOTE_ADDR="10.0.0.1"))
 
 
@@ -250,7 +250,7 @@ def test_a_new_days_salt_replaces_the_old_one(rf):
 def test_no_raw_ip_address_is_stored_anywhere(settings):
     """After votes and shares from known addresses (direct, IPv6 and behind a proxy), no table
     holds any of them in any column."""
-    settings.IDARE_TRUSTED_PROXIES = 1
+    settings.IDARE_TRUSTED_PROXY_RANGES = parse_ranges("10.0.0.0/8")
     post = make_post()
     addresses = ["203.0.113.77", "2001:db8:77::77"]
     for address in addresses:
