@@ -12,6 +12,7 @@ import sys
 import urllib.parse
 
 import pytest
+from django.conf import settings
 from django.test import Client, RequestFactory
 
 from idare.ratelimit import client_network, parse_ranges
@@ -123,7 +124,9 @@ def site(tmp_path_factory, collected_static):
            "IDARE_STATE_DIR": str(root / "var"), "IDARE_TRUSTED_PROXY_RANGES": "127.0.0.1",
            "IDARE_VOTE_RATE": "3/h", "IDARE_ADMIN_LOGIN_FAILURES": "3"}
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "IDARE_", "DATABASE"))}
-    local = {**base, **env, "DJANGO_SECRET_KEY": "x", "DJANGO_DEBUG": "1"}
+    # The keys gunicorn will get (tests/servers.py): the database's key check is made under them.
+    keys = ",".join(settings.IDARE_ENCRYPTION_KEYS)
+    local = {**base, **env, "DJANGO_SECRET_KEY": "x", "DJANGO_DEBUG": "1", "IDARE_ENCRYPTION_KEYS": keys}
     manage(local, "migrate", "-v0")
     manage(local, "shell", "-c", (
         "from django.contrib.auth.hashers import PBKDF2PasswordHasher; from django.contrib.auth.models import User; "
