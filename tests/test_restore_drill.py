@@ -37,7 +37,7 @@ def test_a_backup_restored_into_a_fresh_database_serves_the_same_pages(
         tmp_path, fresh_database_url, collected_static):
     call_command("import_content", verbosity=0)
     post = Post.objects.published().first()
-    Vote.objects.toggle(post.pk, "a-voter-key-made-for-the-drill")
+    Vote.objects.toggle(post.pk, "a-voter-key-made-for-the-drill", "a-network-key-for-the-drill")
     pages = [*PAGES, post.get_absolute_url()]
 
     backup = tmp_path / "idare.dump"
