@@ -151,10 +151,8 @@ def count_hit(scope: str, bucket: str, rate: Rate) -> int | None:
     """One more hit for `bucket` in the current window; None while within the rate, else the seconds
     until the window ends."""
     now = clock()
-    hits, window_start = _hit(scope, bucket, rate, now)
-    if hits > rate.limit:
-        return max(1, math.ceil(window_start + rate.period - now))
-    return None
+    hits = _hit(scope, bucket, rate, now)
+    return _seconds_left(rate, now) if hits > rate.limit else None
 
 
 def within_allowance(scope: str, network: str, rate: Rate | None) -> bool:
@@ -162,13 +160,23 @@ def within_allowance(scope: str, network: str, rate: Rate | None) -> bool:
     is used up. For counts that stay honest (upvotes, shares, registrations of one thing), where the
     request is still answered but what it adds is bounded. The upsert is atomic, so simultaneous
     requests never take more than the allowance between them."""
-    return rate is None or _hit(scope, network, rate, clock())[0] <= rate.limit
+    return rate is None or _hit(scope, network, rate, clock()) <= rate.limit
 
 
-def _hit(scope: str, bucket: str, rate: Rate, now: float) -> tuple[int, int]:
+def _window_start(rate: Rate, now: float) -> int:
+    return int(now // rate.period * rate.period)
+
+
+def _seconds_left(rate: Rate, now: float) -> int:
+    """Until the window holding `now` ends: what Retry-After and the paused pages say."""
+    return max(1, math.ceil(_window_start(rate, now) + rate.period - now))
+
+
+def _hit(scope: str, bucket: str, rate: Rate, now: float) -> int:
+    """One more hit for `bucket` in the window holding `now`; the window's hits so far."""
     from idare.models import RateLimitCounter
 
-    window_start = int(now // rate.period * rate.period)
+    window_start = _window_start(rate, now)
     expires_at = datetime.fromtimestamp(window_start + rate.period, UTC)
     table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
     with connection.cursor() as cursor:
@@ -180,7 +188,7 @@ def _hit(scope: str, bucket: str, rate: Rate, now: float) -> tuple[int, int]:
         hits = cursor.fetchone()[0]
     if hits == 1:  # a new window began: a cheap moment to clear the ones that ended
         RateLimitCounter.objects.filter(expires_at__lt=datetime.fromtimestamp(now - 1, UTC)).delete()
-    return hits, window_start
+    return hits
 
 
 def window_full(scope: str, bucket: str, rate: Rate) -> int | None:
@@ -189,9 +197,6 @@ def window_full(scope: str, bucket: str, rate: Rate) -> int | None:
     from idare.models import RateLimitCounter
 
     now = clock()
-    window_start = int(now // rate.period * rate.period)
-    hits = RateLimitCounter.objects.filter(scope=scope, bucket=bucket, window_start=window_start) \
+    hits = RateLimitCounter.objects.filter(scope=scope, bucket=bucket, window_start=_window_start(rate, now)) \
         .values_list("hits", flat=True).first() or 0
-    if hits >= rate.limit:
-        return max(1, math.ceil(window_start + rate.period - now))
-    return None
+    return _seconds_left(rate, now) if hits >= rate.limit else None

@@ -328,11 +328,10 @@ def env_rate(name: str, default: str) -> str:
 
 
 IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
-# What one network adds to the public counts of one article (or one session's registrations) a day,
+# What one network adds to the public counts of one article a day,
 # whatever its cookies: a household or an office still counts, a script no more than they do.
 IDARE_UPVOTE_COUNT_RATE = env_rate("IDARE_UPVOTE_COUNT_RATE", "3/day")
 IDARE_SHARE_COUNT_RATE = env_rate("IDARE_SHARE_COUNT_RATE", "3/day")
-IDARE_SESSION_REGISTRATION_RATE = env_rate("IDARE_SESSION_REGISTRATION_RATE", "2/day")
 # Enquiries and contact messages stored per visitor network: enough for a household or an office,
 # too few for a flood. Over it, the form comes back (429) with what the person typed.
 # A demo shows the invented example providers, programmes and sessions from content/ (labelled as such);
