@@ -155,6 +155,14 @@ class PostQuerySet(models.QuerySet):
             return self.annotate(upvoted=models.Value(False))
         return self.annotate(upvoted=Exists(Vote.objects.filter(post=OuterRef("pk"), voter=voter)))
 
+    def with_uncounted_upvote_by(self, voter: str | None):
+        """Annotates `upvote_uncounted`: whether this voter's upvote is kept for them only (its
+        network had used up the day's allowance for the post)."""
+        if voter is None:
+            return self.annotate(upvote_uncounted=models.Value(False))
+        return self.annotate(upvote_uncounted=Exists(
+            Vote.objects.filter(post=OuterRef("pk"), voter=voter, counted=False)))
+
     def related_to(self, post, limit=3, window=RELATED_WINDOW) -> list:
         """Published posts sharing the most tags with `post`, newest first among equals; when too
         few share a tag, the newest others fill the places. Two queries whatever the archive.

@@ -209,6 +209,14 @@ NOT_COUNTED = gettext_lazy("Your upvote is saved for you, but it does not add to
                            "already had today's upvotes from your network.")
 
 
+def _upvote_answer(upvoted: bool, count: int, counted: bool) -> dict:
+    """The JSON of the upvote and its state endpoint alike, so a reload shows what the click did."""
+    answer = {"upvoted": upvoted, "upvotes": count}
+    if upvoted and not counted:
+        answer.update(counted=False, note=str(NOT_COUNTED))
+    return answer
+
+
 def _vote_throttled(request: HttpRequest, scope: str) -> int | None:
     return over_limit(request, scope, parse_rate(settings.IDARE_VOTE_RATE))
 
@@ -228,10 +236,7 @@ def upvote(request: HttpRequest, slug: str) -> HttpResponse:
         visitor = secrets.token_hex(16)  # 128 random bits, nothing about the person
     upvoted, count, counted = Vote.objects.toggle(post.pk, voter_key(visitor), network_key(request))
     if _wants_json(request):
-        answer = {"upvoted": upvoted, "upvotes": count}
-        if upvoted and not counted:
-            answer.update(counted=False, note=str(NOT_COUNTED))
-        response = JsonResponse(answer)
+        response = JsonResponse(_upvote_answer(upvoted, count, counted))
     else:
         shown = "1" if counted or not upvoted else "uncounted"
         response = HttpResponseRedirect(f"{post.get_absolute_url()}?voted={shown}#upvote", status=303)
@@ -243,13 +248,15 @@ def upvote(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def upvote_state(request: HttpRequest, slug: str) -> HttpResponse:
+    voter = voter_key(voter_of(request))
     post = get_object_or_404(
-        Post.objects.published().with_upvoted_by(voter_key(voter_of(request))).only("pk", "upvote_count", "sensitive"),
+        Post.objects.published().with_upvoted_by(voter).with_uncounted_upvote_by(voter)
+        .only("pk", "upvote_count", "sensitive"),
         slug=slug,
     )
     if post.sensitive:
         return _not_for_sensitive(request)
-    response = JsonResponse({"upvoted": post.upvoted, "upvotes": post.upvote_count})
+    response = JsonResponse(_upvote_answer(post.upvoted, post.upvote_count, not post.upvote_uncounted))
     patch_cache_control(response, private=True, no_store=True)
     return response
 

@@ -353,6 +353,15 @@ def test_taking_back_an_upvote_that_was_not_counted_leaves_the_count_alone(setti
     assert state(extra, post) == {"upvoted": False, "upvotes": 3}
 
 
+def test_the_state_of_an_uncounted_upvote_is_what_the_click_answered(settings):
+    settings.IDARE_VOTE_RATE = "off"
+    post = a_post_with_the_networks_upvotes_used_up()
+    visitor = Client()
+    answer = vote(visitor, post).json()
+    assert answer["counted"] is False
+    assert state(visitor, post) == answer
+
+
 def test_without_javascript_an_uncounted_upvote_says_so_on_the_article(settings):
     settings.IDARE_VOTE_RATE = "off"
     post = a_post_with_the_networks_upvotes_used_up()
