@@ -59,6 +59,10 @@ serve: export DJANGO_SECURE_COOKIES := 0
 serve: export DJANGO_SERVE_MEDIA := 1
 serve: export DJANGO_EMAIL_BACKEND := file
 serve: export IDARE_DEMO ?= 1
+# On a local server every visitor is one network (127.0.0.1): the daily bound on what one network adds
+# to an article's counts would stop counting after the third visitor. Set them to try the bound.
+serve: export IDARE_UPVOTE_COUNT_RATE ?= off
+serve: export IDARE_SHARE_COUNT_RATE ?= off
 serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: setup .secret_key .encryption_key
