@@ -135,10 +135,18 @@ def env_seconds(name: str, default: str) -> float:
 # legitimately run long statements, so they get their own, longer limit; the web gets a short one.
 RUNNING_MANAGEMENT_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
 DATABASE_CONNECT_TIMEOUT = env_seconds("DATABASE_CONNECT_TIMEOUT", "2")
-_web_statement_timeout = env_seconds("DATABASE_STATEMENT_TIMEOUT", "5")
+_web_statement_timeout = env_seconds("DATABASE_STATEMENT_TIMEOUT", "4")
 _command_statement_timeout = env_seconds("DATABASE_COMMAND_STATEMENT_TIMEOUT", "600")
 DATABASE_STATEMENT_TIMEOUT = _command_statement_timeout if RUNNING_MANAGEMENT_COMMAND else _web_statement_timeout
+# How long we wait for any answer on an open connection (idare/postgresql/base.py), for a server
+# that is frozen or gone and so never ends a statement itself. A little over the statement timeout,
+# so that a server still alive answers first, with its own error, on a connection still usable.
+_command_answer_timeout = _command_statement_timeout + 0.5 if _command_statement_timeout else 0
+_web_answer_timeout = env_seconds("DATABASE_ANSWER_TIMEOUT",
+                                  str(_web_statement_timeout + 0.5 if _web_statement_timeout else 0))
+DATABASE_ANSWER_TIMEOUT = _command_answer_timeout if RUNNING_MANAGEMENT_COMMAND else _web_answer_timeout
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "idare.postgresql"
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     if DATABASE_CONNECT_TIMEOUT:
         # libpq counts whole seconds and treats anything under 2 as 2.
@@ -148,6 +156,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _options["options"] = f"{_options.get('options', '')} -c statement_timeout={milliseconds}".strip()
         # A server that vanished from the network (no reset, no answer) is given up on as quickly.
         _options.setdefault("tcp_user_timeout", milliseconds)
+    if DATABASE_ANSWER_TIMEOUT:
+        _options.setdefault("answer_timeout", DATABASE_ANSWER_TIMEOUT)
+    # A kept connection whose server vanished while it sat idle is found dead within about 20 s
+    # (10 s idle, then 3 probes 3 s apart) instead of the kernel's two hours.
+    for key, value in {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}.items():
+        _options.setdefault(key, value)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins: two votes at once then wait their turn
     # instead of one failing with "database is locked" when it tries to upgrade a read lock.
