@@ -16,8 +16,11 @@ def usable_cpus() -> int:
 # otherwise: each worker holds its own database connection per thread and its own page cache, so
 # a big host must not open 100+ connections to PostgreSQL. Several app servers scale further.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8)))
-# Threads per worker; a connection holds a thread only once its request's headers are whole
-# (idare/workers.py), so clients that connect and trickle, or send nothing, stall no one.
+# Threads per worker; a connection holds a thread only once its whole request, headers and body (up
+# to the site's size limit), is in (idare/workers.py), so clients that connect and trickle, or send
+# nothing, stall no one. A request must be whole within GUNICORN_REQUEST_TIMEOUT seconds (default
+# 20) of its first byte, its headers within GUNICORN_HEAD_TIMEOUT (10), and may not pause for
+# `keepalive` seconds on the way, or it is answered 408 and closed; the worker reads both variables.
 worker_class = "idare.workers.HeadFirstThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Each thread keeps its own database connection for DJANGO_CONN_MAX_AGE seconds, and each worker has

@@ -76,6 +76,11 @@ class ProbesMiddleware:
         return probe(request) if probe else self.get_response(request)
 
 
+def body_limit(*, has_session: bool) -> int:
+    """The largest body the site takes; the app server reads no more than this ahead (idare/workers.py)."""
+    return settings.IDARE_STAFF_UPLOAD_MAX_BYTES if has_session else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 class RequestSizeLimitMiddleware:
     """Refuses a body larger than the site takes (413) from its Content-Length, before a byte of it
     is read: forms need DATA_UPLOAD_MAX_MEMORY_SIZE at most. Requests with a session (only staff
@@ -90,8 +95,6 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        staff = settings.SESSION_COOKIE_NAME in request.COOKIES
-        limit = settings.IDARE_STAFF_UPLOAD_MAX_BYTES if staff else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if length > limit:
+        if length > body_limit(has_session=settings.SESSION_COOKIE_NAME in request.COOKIES):
             return render_error_page(413)
         return self.get_response(request)

@@ -1,29 +1,73 @@
-"""gunicorn's threaded worker, except that a thread takes a connection only once the request's head
-(request line and headers) has arrived whole.
+"""gunicorn's threaded worker, except that a thread takes a connection only once its request has
+arrived whole: the head (request line and headers) and then the body.
 
 gunicorn's gthread worker hands a connection to a thread as soon as a byte arrives, and the thread
-then blocks until the headers are complete: six clients that send half a request and stop (a
-"slowloris") hold six threads, and every page behind them waits, /help/ included. Here the head is
-read without blocking as it arrives; until it is whole, the connection waits in the worker's poller,
-costing no thread, and a head still unfinished after HEAD_TIMEOUT seconds is dropped. Bodies are
-read by the threads as before: the size limit refuses big ones unread (idare.middleware), and the
-proxy in front buffers slow ones (docs/DEPLOY.md).
+then blocks until the headers, and later the body, are complete: clients that send half a request
+and stop (a "slowloris"), or trickle a body a byte at a time, hold a thread each, and every page
+behind them waits, /help/ included. Here the request is read without blocking as it arrives; until
+it is whole, the connection waits in the worker's poller, costing no thread.
+
+- The body is read up to the size limit the site applies (idare.middleware.body_limit). A longer
+  Content-Length goes to a thread at once, which refuses it (413) unread, and the connection is
+  closed after that answer instead of being drained.
+- A request must be whole within GUNICORN_REQUEST_TIMEOUT seconds of its first byte, its head
+  within GUNICORN_HEAD_TIMEOUT, and may not go quiet for `keepalive` seconds on the way: otherwise
+  it is answered 408 and closed, without a thread.
+- Chunked request bodies are refused (411) before a byte of them is read: no browser sends one,
+  nginx sends a Content-Length, and Django reads a body by its Content-Length only, so a chunked
+  one would reach the site empty. Reading them ahead would be framing code for nobody.
+
+Memory: a worker holds the bodies on their way in, each within the limit and only until its
+deadline, so what it can hold is what clients manage to send in `request_timeout`.
 
 Only plain HTTP/1.x is handled this way (TLS ends at the proxy); anything else is left to gthread."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import math
+import os
+import socket
 import time
 
 from gunicorn.http2 import negotiation
 from gunicorn.workers.gthread import _DEFER, ThreadWorker
 
 END_OF_HEAD = b"\r\n\r\n"
-HEAD_TIMEOUT = 10.0  # seconds from the first byte of a request to the end of its headers
+# Written straight to the socket: no page, the site never saw the request. Browsers show their own.
+REQUEST_TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+LENGTH_REQUIRED = b"HTTP/1.1 411 Length Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+DJANGOS_DEFAULT_LIMIT = 2_621_440  # when no Django settings are there (the bench's ceiling app)
+
+
+def header_values(head: bytes, name: bytes) -> list[bytes]:
+    """The values of every `name` field in the head (lowercase name)."""
+    prefix = name + b":"
+    return [line[len(prefix):].strip() for line in head.split(b"\r\n")[1:] if line.lower().startswith(prefix)]
+
+
+def body_limit(head: bytes) -> int:
+    """The largest body the site would take with this head (idare.middleware.body_limit)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return DJANGOS_DEFAULT_LIMIT
+    from django.http.cookie import parse_cookie
+
+    from idare.middleware import body_limit as site_limit
+
+    cookies = {}
+    for value in header_values(head, b"cookie"):  # as Django reads them (WSGI joins several with "; ")
+        cookies.update(parse_cookie(value.decode("latin-1")))
+    return site_limit(has_session=settings.SESSION_COOKIE_NAME in cookies)
 
 
 class HeadFirstThreadWorker(ThreadWorker):
+    # Seconds from the first byte of a request to the end of its headers, and to the end of its body.
+    head_timeout = float(os.environ.get("GUNICORN_HEAD_TIMEOUT", "10"))
+    request_timeout = float(os.environ.get("GUNICORN_REQUEST_TIMEOUT", "20"))
+
     def head_limit(self) -> int:
         """More than a valid head can be: past it, gunicorn's parser refuses the request."""
         cfg = self.cfg
@@ -32,28 +76,102 @@ class HeadFirstThreadWorker(ThreadWorker):
     def handle(self, conn):
         if self.cfg.is_ssl or conn.is_http2 or negotiation.prior_knowledge_allowed(self.cfg, conn.client):
             return super().handle(conn)
-        head = getattr(conn, "head_so_far", b"")
-        if conn.initialized:  # bytes the parser already read ahead belong to this head
-            head += conn.parser.unreader.buf.getvalue()
+        if not hasattr(conn, "received"):
+            self.start_request(conn)
+        if conn.initialized:  # bytes the parser already read ahead belong to this request
+            conn.received += conn.parser.unreader.buf.getvalue()
             conn.parser.unreader.buf = io.BytesIO()
-        limit = self.head_limit()
         conn.sock.setblocking(False)  # a kept-alive connection may come back still blocking
         try:
-            while END_OF_HEAD not in head and len(head) < limit:
-                chunk = conn.sock.recv(65536)
-                if not chunk:
-                    break  # the client closed: gunicorn's parser says the rest
-                head += chunk
-        except BlockingIOError:
-            started = getattr(conn, "head_started", None) or time.monotonic()
-            if head and time.monotonic() - started > HEAD_TIMEOUT:
-                return False  # closes it
-            conn.head_so_far, conn.head_started = head, started if head else None
-            return _DEFER  # back to the poller until more arrives, holding no thread
+            whole = self.read_request(conn)
         except OSError:
             return False
-        conn.head_so_far, conn.head_started = b"", None
+        if whole is LENGTH_REQUIRED:
+            return self.answer_and_close(conn, LENGTH_REQUIRED)
+        if not whole:
+            now = time.monotonic()
+            if conn.received and conn.started is None:
+                conn.started = now
+            if conn.started is not None:
+                timeout = self.request_timeout if conn.expected else min(self.head_timeout, self.request_timeout)
+                conn.deadline = conn.started + timeout
+                if now > conn.deadline:
+                    return self.answer_and_close(conn, REQUEST_TIMEOUT)
+            return _DEFER  # back to the poller until more arrives, holding no thread
+        request, refuse = bytes(conn.received), conn.refuse_body
+        self.start_request(conn)
         conn.data_ready = True
         conn.init()
-        conn.parser.unreader.unread(head)
-        return super().handle(conn)
+        conn.parser.unreader.unread(request)
+        conn.refuse_body = refuse
+        keepalive = super().handle(conn)
+        if refuse:  # the rest of a refused body is not worth a thread's wait: close now
+            return self.answer_and_close(conn, b"")
+        return keepalive
+
+    def start_request(self, conn) -> None:
+        conn.received = bytearray()  # the request so far: head, then as much body as has come
+        conn.started = None  # when its first byte came
+        conn.deadline = math.inf
+        conn.expected = None  # its whole length, once the head says it
+        conn.refuse_body = False  # its body is over the limit: refused unread
+
+    def read_request(self, conn):
+        """Reads what has arrived, without blocking; True once the request is whole, or once
+        waiting is pointless (gunicorn's parser then answers)."""
+        received = conn.received
+        while True:
+            if conn.expected is None:
+                end = received.find(END_OF_HEAD)
+                if end < 0 and len(received) >= self.head_limit():
+                    return True
+                if end >= 0:
+                    head = bytes(received[:end])
+                    if header_values(head, b"transfer-encoding"):
+                        return LENGTH_REQUIRED
+                    lengths = header_values(head, b"content-length")
+                    length = int(lengths[0]) if len(lengths) == 1 and lengths[0].isdigit() else 0
+                    if length > body_limit(head):
+                        conn.refuse_body, length = True, 0
+                    # A missing or malformed length: no body to wait for (the parser refuses the latter).
+                    conn.expected = end + len(END_OF_HEAD) + length
+            if conn.expected is not None and len(received) >= conn.expected:
+                return True
+            try:
+                chunk = conn.sock.recv(65536)
+            except BlockingIOError:
+                return False
+            if not chunk:
+                return True  # the client closed: gunicorn's parser says the rest
+            received += chunk
+
+    def _keepalive_after(self, conn, keepalive):
+        if getattr(conn, "refuse_body", False):
+            return False  # not drained: it was never going to be read
+        return super()._keepalive_after(conn, keepalive)
+
+    def answer_and_close(self, conn, answer: bytes) -> bool:
+        """Writes a last answer and shuts the connection, so that gthread's close, on its main loop,
+        does not linger for the client's last bytes."""
+        with contextlib.suppress(OSError):
+            conn.sock.setblocking(False)
+            if answer:
+                conn.sock.send(answer)  # a few bytes: the socket's buffer takes them at once
+            while conn.sock.recv(65536):  # what is already here, lest closing with it unread reset the answer
+                pass
+        with contextlib.suppress(OSError):
+            conn.sock.shutdown(socket.SHUT_RDWR)
+        return False
+
+    def murder_pending(self):
+        """gthread's, with each request's deadline as well as its quiet time, and a 408 for a
+        request cut short (a connection that sent nothing is closed silently, as before)."""
+        now = time.monotonic()
+        for conn in [c for c in self.pending_conns if min(c.timeout, getattr(c, "deadline", math.inf)) <= now]:
+            self.pending_conns.remove(conn)
+            with contextlib.suppress(OSError, KeyError, ValueError):
+                self.poller.unregister(conn.sock)
+            self.nr_conns -= 1
+            if getattr(conn, "received", None):
+                self.answer_and_close(conn, REQUEST_TIMEOUT)
+            conn.close()

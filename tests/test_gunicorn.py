@@ -3,10 +3,12 @@ with slow and hostile clients, and its log read for what must never be in it.
 
 One server serves the whole module, on its own SQLite database with static files collected (no
 PostgreSQL needed): one worker with two threads, so that a handful of bad clients would be enough
-to stall it if anything let them."""
+to stall it if anything let them, and a whole-request deadline of two seconds, so that a request
+cut short is answered in the time a test can wait."""
 
 from __future__ import annotations
 
+import http.client
 import logging
 import os
 import re
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -23,6 +26,7 @@ from idare.logging_privacy import OneLineSecurityFilter, scrub
 from tests.servers import ROOT, gunicorn, request
 
 THREADS = 2
+REQUEST_TIMEOUT = 2
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +37,8 @@ def server(tmp_path_factory):
     for command in (["migrate"], ["collectstatic", "--no-input"]):
         subprocess.run([sys.executable, "manage.py", *command, "-v0"], cwd=ROOT, check=True,
                        env={**os.environ, "DJANGO_SECRET_KEY": "x", **env})
-    with gunicorn(root, WEB_CONCURRENCY="1", GUNICORN_THREADS=str(THREADS), **env) as port:
+    with gunicorn(root, WEB_CONCURRENCY="1", GUNICORN_THREADS=str(THREADS),
+                  GUNICORN_REQUEST_TIMEOUT=str(REQUEST_TIMEOUT), **env) as port:
         yield port, next(root.glob(f"gunicorn-{port}.log"))
 
 
@@ -73,6 +78,81 @@ def test_idle_and_half_sent_connections_do_not_stall_help(server):
             sock.close()
     assert status == 200 and b"tel:112" in body
     assert elapsed < 2, f"/help/ took {elapsed:.1f} s behind {len(stalled)} stalled connections"
+
+
+def test_slow_bodies_do_not_stall_help(server):
+    port, _ = server
+    slow = []
+    for _ in range(3 * THREADS + 3):  # a whole head, then a body that trickles: a few bytes of 1,000
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(b"POST /contact/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\n\r\nmessage=")
+        slow.append(sock)
+    time.sleep(0.5)
+    try:
+        started = time.monotonic()
+        status, _, body = request(port, "GET", "/help/")
+        elapsed = time.monotonic() - started
+    finally:
+        for sock in slow:
+            sock.close()
+    assert status == 200 and b"tel:112" in body
+    assert elapsed < 1, f"/help/ took {elapsed:.1f} s behind {len(slow)} slow bodies"
+
+
+def test_a_body_that_stops_short_is_answered_408_at_the_deadline(server):
+    port, _ = server
+    started = time.monotonic()
+    answer = raw(port, b"POST /contact/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nmessage=hi",
+                 until=b"\r\n\r\n", timeout=REQUEST_TIMEOUT + 5)
+    elapsed = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 ") and b"Connection: close" in answer
+    assert REQUEST_TIMEOUT - 0.1 < elapsed < REQUEST_TIMEOUT + 1.5
+
+
+def test_a_form_sent_in_pieces_reaches_the_site_whole(server):
+    port, _ = server
+    status, headers, page = request(port, "GET", "/contact/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    cookie = headers["Set-Cookie"].split(";")[0]
+    body = urlencode({"csrfmiddlewaretoken": token, "name": "Asha", "topic": "other",
+                      "message": "zqmarker " * 300}).encode()  # no consent: the form comes back with the message
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(f"POST /contact/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+                     f"Origin: http://127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     f"Content-Length: {len(body)}\r\n\r\n".encode())
+        for start in range(0, len(body), 1000):
+            time.sleep(0.05)
+            sock.sendall(body[start:start + 1000])
+        answer = b""
+        while b"</html>" not in answer and (chunk := sock.recv(65536)):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400 ")  # the form again, saying what is missing
+    assert answer.count(b"zqmarker") >= 300 and b"Tick the box to agree" in answer
+
+
+def test_pipelined_and_kept_alive_requests_keep_their_bodies_apart(server):
+    port, _ = server
+    answer = raw(port, b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello"
+                       b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                       b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", until=b"\0")
+    assert answer.count(b"HTTP/1.1 ") == 3 and b"400 Bad Request" not in answer
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    statuses, sockets = [], set()
+    for method, body in [("POST", b"x" * 3000), ("GET", None)] * 2:  # one connection, kept alive
+        conn.request(method, "/healthz", body=body)
+        response = conn.getresponse()
+        response.read()
+        statuses.append(response.status)
+        sockets.add(id(conn.sock))
+    conn.close()
+    assert statuses == [405, 200, 405, 200] and len(sockets) == 1
+
+
+def test_a_chunked_body_is_refused_before_it_is_read(server):
+    port, _ = server
+    answer = raw(port, b"POST /contact/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhe")
+    assert answer.startswith(b"HTTP/1.1 411 ")
 
 
 def test_a_huge_anonymous_post_is_refused_before_it_is_read(server):
