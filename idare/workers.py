@@ -83,12 +83,14 @@ class HeadFirstThreadWorker(ThreadWorker):
             conn.parser.unreader.buf = io.BytesIO()
         conn.sock.setblocking(False)  # a kept-alive connection may come back still blocking
         try:
-            whole = self.read_request(conn)
+            state = self.read_request(conn)
         except OSError:
             return False
-        if whole is LENGTH_REQUIRED:
+        if state == "closed":  # by the client, before its request was whole: nothing to answer
+            return False
+        if state == "chunked":
             return self.answer_and_close(conn, LENGTH_REQUIRED)
-        if not whole:
+        if state == "waiting":
             now = time.monotonic()
             if conn.received and conn.started is None:
                 conn.started = now
@@ -116,19 +118,20 @@ class HeadFirstThreadWorker(ThreadWorker):
         conn.expected = None  # its whole length, once the head says it
         conn.refuse_body = False  # its body is over the limit: refused unread
 
-    def read_request(self, conn):
-        """Reads what has arrived, without blocking; True once the request is whole, or once
-        waiting is pointless (gunicorn's parser then answers)."""
+    def read_request(self, conn) -> str:
+        """Reads what has arrived, without blocking: "whole" once the request is (or once waiting
+        is pointless: gunicorn's parser then refuses it), "waiting" for more, "closed" by the client,
+        "chunked" for a chunked body."""
         received = conn.received
         while True:
             if conn.expected is None:
                 end = received.find(END_OF_HEAD)
                 if end < 0 and len(received) >= self.head_limit():
-                    return True
+                    return "whole"
                 if end >= 0:
                     head = bytes(received[:end])
                     if header_values(head, b"transfer-encoding"):
-                        return LENGTH_REQUIRED
+                        return "chunked"  # or another coding, which gunicorn refuses anyway
                     lengths = header_values(head, b"content-length")
                     length = int(lengths[0]) if len(lengths) == 1 and lengths[0].isdigit() else 0
                     if length > body_limit(head):
@@ -136,13 +139,13 @@ class HeadFirstThreadWorker(ThreadWorker):
                     # A missing or malformed length: no body to wait for (the parser refuses the latter).
                     conn.expected = end + len(END_OF_HEAD) + length
             if conn.expected is not None and len(received) >= conn.expected:
-                return True
+                return "whole"
             try:
                 chunk = conn.sock.recv(65536)
             except BlockingIOError:
-                return False
+                return "waiting"
             if not chunk:
-                return True  # the client closed: gunicorn's parser says the rest
+                return "closed"
             received += chunk
 
     def _keepalive_after(self, conn, keepalive):

@@ -85,7 +85,9 @@ def test_slow_bodies_do_not_stall_help(server):
     slow = []
     for _ in range(3 * THREADS + 3):  # a whole head, then a body that trickles: a few bytes of 1,000
         sock = socket.create_connection(("127.0.0.1", port))
+        # (with a CSRF cookie, so that the site reads the body for its token rather than refusing unread)
         sock.sendall(b"POST /contact/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n"
+                     b"Cookie: csrftoken=abcdefghijklmnopqrstuvwxyz012345\r\n"
                      b"Content-Type: application/x-www-form-urlencoded\r\n\r\nmessage=")
         slow.append(sock)
     time.sleep(0.5)
