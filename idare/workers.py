@@ -18,7 +18,11 @@ it is whole, the connection waits in the worker's poller, costing no thread.
   one would reach the site empty. Reading them ahead would be framing code for nobody.
 
 Memory: a worker holds the bodies on their way in, each within the limit and only until its
-deadline, so what it can hold is what clients manage to send in `request_timeout`.
+deadline. What comes after a request's first read (64 KiB, so a form sent in one piece always gets
+through) counts against GUNICORN_BODY_BUFFER (64 MiB a worker: five staff uploads at once, or
+thousands of forms); a body that would pass it is answered 503 (Retry-After) and closed, so clients
+that send big bodies slowly can cost POSTs an answer, never the worker its memory or the pages their
+threads.
 
 Only plain HTTP/1.x is handled this way (TLS ends at the proxy); anything else is left to gthread."""
 
@@ -29,6 +33,7 @@ import io
 import math
 import os
 import socket
+import threading
 import time
 
 from gunicorn.http2 import negotiation
@@ -38,6 +43,8 @@ END_OF_HEAD = b"\r\n\r\n"
 # Written straight to the socket: no page, the site never saw the request. Browsers show their own.
 REQUEST_TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 LENGTH_REQUIRED = b"HTTP/1.1 411 Length Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+BUSY = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+ANSWERS = {"late": REQUEST_TIMEOUT, "chunked": LENGTH_REQUIRED, "full": BUSY}
 DJANGOS_DEFAULT_LIMIT = 2_621_440  # when no Django settings are there (the bench's ceiling app)
 
 
@@ -67,11 +74,18 @@ class HeadFirstThreadWorker(ThreadWorker):
     # Seconds from the first byte of a request to the end of its headers, and to the end of its body.
     head_timeout = float(os.environ.get("GUNICORN_HEAD_TIMEOUT", "10"))
     request_timeout = float(os.environ.get("GUNICORN_REQUEST_TIMEOUT", "20"))
+    # Bytes of bodies a worker holds while they arrive; a body that would take more is answered 503.
+    body_buffer = int(os.environ.get("GUNICORN_BODY_BUFFER", str(64 * 1024 * 1024)))
 
     def head_limit(self) -> int:
         """More than a valid head can be: past it, gunicorn's parser refuses the request."""
         cfg = self.cfg
         return cfg.limit_request_line + 4 + (cfg.limit_request_fields + 1) * (cfg.limit_request_field_size + 2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.buffered = 0  # bytes of requests read ahead, over all connections
+        self.buffered_lock = threading.Lock()
 
     def handle(self, conn):
         if self.cfg.is_ssl or conn.is_http2 or negotiation.prior_knowledge_allowed(self.cfg, conn.client):
@@ -79,29 +93,25 @@ class HeadFirstThreadWorker(ThreadWorker):
         if not hasattr(conn, "received"):
             self.start_request(conn)
         if conn.initialized:  # bytes the parser already read ahead belong to this request
-            conn.received += conn.parser.unreader.buf.getvalue()
+            self.keep(conn, conn.parser.unreader.buf.getvalue(), budgeted=False)
             conn.parser.unreader.buf = io.BytesIO()
         conn.sock.setblocking(False)  # a kept-alive connection may come back still blocking
         try:
             state = self.read_request(conn)
         except OSError:
-            return False
+            state = "closed"
+        except BaseException:
+            self.forget(conn)
+            raise
+        if state == "waiting":
+            if not self.past_deadline(conn):
+                return _DEFER  # back to the poller until more arrives, holding no thread
+            state = "late"
+        request, refuse = self.forget(conn)
         if state == "closed":  # by the client, before its request was whole: nothing to answer
             return False
-        if state == "chunked":
-            return self.answer_and_close(conn, LENGTH_REQUIRED)
-        if state == "waiting":
-            now = time.monotonic()
-            if conn.received and conn.started is None:
-                conn.started = now
-            if conn.started is not None:
-                timeout = self.request_timeout if conn.expected else min(self.head_timeout, self.request_timeout)
-                conn.deadline = conn.started + timeout
-                if now > conn.deadline:
-                    return self.answer_and_close(conn, REQUEST_TIMEOUT)
-            return _DEFER  # back to the poller until more arrives, holding no thread
-        request, refuse = bytes(conn.received), conn.refuse_body
-        self.start_request(conn)
+        if state != "whole":
+            return self.answer_and_close(conn, ANSWERS[state])
         conn.data_ready = True
         conn.init()
         conn.parser.unreader.unread(request)
@@ -118,11 +128,38 @@ class HeadFirstThreadWorker(ThreadWorker):
         conn.expected = None  # its whole length, once the head says it
         conn.refuse_body = False  # its body is over the limit: refused unread
 
+    def keep(self, conn, data: bytes, *, budgeted: bool) -> bool:
+        """Adds data to the request; False if it is body and over the worker's buffer."""
+        with self.buffered_lock:
+            if budgeted and self.buffered + len(data) > self.body_buffer:
+                return False
+            self.buffered += len(data)
+        conn.received += data
+        return True
+
+    def forget(self, conn) -> tuple[bytes, bool]:
+        """The request read so far and whether its body is refused; the connection starts afresh."""
+        request, refuse = bytes(conn.received), conn.refuse_body
+        with self.buffered_lock:
+            self.buffered -= len(request)
+        self.start_request(conn)
+        return request, refuse
+
+    def past_deadline(self, conn) -> bool:
+        now = time.monotonic()
+        if conn.received and conn.started is None:
+            conn.started = now
+        if conn.started is None:
+            return False  # nothing sent yet: gthread closes it after `keepalive` seconds
+        timeout = self.request_timeout if conn.expected else min(self.head_timeout, self.request_timeout)
+        conn.deadline = conn.started + timeout
+        return now > conn.deadline
+
     def read_request(self, conn) -> str:
         """Reads what has arrived, without blocking: "whole" once the request is (or once waiting
         is pointless: gunicorn's parser then refuses it), "waiting" for more, "closed" by the client,
         "chunked" for a chunked body."""
-        received = conn.received
+        received = conn.received  # (grown in place by keep())
         while True:
             if conn.expected is None:
                 end = received.find(END_OF_HEAD)
@@ -146,7 +183,8 @@ class HeadFirstThreadWorker(ThreadWorker):
                 return "waiting"
             if not chunk:
                 return "closed"
-            received += chunk
+            if not self.keep(conn, chunk, budgeted=conn.expected is not None):
+                return "full"
 
     def _keepalive_after(self, conn, keepalive):
         if getattr(conn, "refuse_body", False):
@@ -176,5 +214,11 @@ class HeadFirstThreadWorker(ThreadWorker):
                 self.poller.unregister(conn.sock)
             self.nr_conns -= 1
             if getattr(conn, "received", None):
+                self.forget(conn)
                 self.answer_and_close(conn, REQUEST_TIMEOUT)
             conn.close()
+
+    def finish_request(self, conn, fs):
+        super().finish_request(conn, fs)
+        if getattr(conn, "received", None) and conn.sock.fileno() == -1:  # closed on a path not seen here
+            self.forget(conn)

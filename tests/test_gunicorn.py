@@ -27,6 +27,7 @@ from tests.servers import ROOT, gunicorn, request
 
 THREADS = 2
 REQUEST_TIMEOUT = 2
+BODY_BUFFER = 100_000
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,8 @@ def server(tmp_path_factory):
         subprocess.run([sys.executable, "manage.py", *command, "-v0"], cwd=ROOT, check=True,
                        env={**os.environ, "DJANGO_SECRET_KEY": "x", **env})
     with gunicorn(root, WEB_CONCURRENCY="1", GUNICORN_THREADS=str(THREADS),
-                  GUNICORN_REQUEST_TIMEOUT=str(REQUEST_TIMEOUT), **env) as port:
+                  GUNICORN_REQUEST_TIMEOUT=str(REQUEST_TIMEOUT), GUNICORN_BODY_BUFFER=str(BODY_BUFFER),
+                  **env) as port:
         yield port, next(root.glob(f"gunicorn-{port}.log"))
 
 
@@ -149,6 +151,28 @@ def test_pipelined_and_kept_alive_requests_keep_their_bodies_apart(server):
         sockets.add(id(conn.sock))
     conn.close()
     assert statuses == [405, 200, 405, 200] and len(sockets) == 1
+
+
+def test_bodies_past_the_workers_buffer_get_503_until_it_frees(server):
+    port, _ = server
+
+    def post(size: int, first: bytes = b"") -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(f"POST /contact/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {size}\r\n\r\n".encode())
+        time.sleep(0.3)  # the head alone, then the body: the body counts against the buffer
+        sock.sendall(b"x" * (size if not first else len(first)))
+        return sock
+
+    def answer(sock: socket.socket) -> bytes:
+        with sock:
+            return sock.recv(100)
+
+    hog = post(BODY_BUFFER, first=b"x" * (BODY_BUFFER - 20_000))  # most of the buffer, and it stalls
+    time.sleep(0.3)
+    assert answer(post(30_000)).startswith(b"HTTP/1.1 503 ")
+    hog.close()  # gone before it was whole: its bytes are let go
+    time.sleep(0.3)
+    assert answer(post(30_000)).startswith(b"HTTP/1.1 403 ")  # read whole: the site refuses it (no CSRF cookie)
 
 
 def test_a_chunked_body_is_refused_before_it_is_read(server):
