@@ -43,6 +43,7 @@ END_OF_HEAD = b"\r\n\r\n"
 # Written straight to the socket: no page, the site never saw the request. Browsers show their own.
 REQUEST_TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 LENGTH_REQUIRED = b"HTTP/1.1 411 Length Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 BUSY = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 ANSWERS = {"late": REQUEST_TIMEOUT, "chunked": LENGTH_REQUIRED, "full": BUSY}
 DJANGOS_DEFAULT_LIMIT = 2_621_440  # when no Django settings are there (the bench's ceiling app)
@@ -52,6 +53,12 @@ def header_values(head: bytes, name: bytes) -> list[bytes]:
     """The values of every `name` field in the head (lowercase name)."""
     prefix = name + b":"
     return [line[len(prefix):].strip() for line in head.split(b"\r\n")[1:] if line.lower().startswith(prefix)]
+
+
+def expects_continue(head: bytes) -> bool:
+    """An HTTP/1.1 client that sends its body only once told to (RFC 9110, section 10.1.1)."""
+    return head.split(b"\r\n", 1)[0].endswith(b"HTTP/1.1") and any(
+        value.lower() == b"100-continue" for value in header_values(head, b"expect"))
 
 
 def body_limit(head: bytes) -> int:
@@ -175,6 +182,9 @@ class HeadFirstThreadWorker(ThreadWorker):
                         conn.refuse_body, length = True, 0
                     # A missing or malformed length: no body to wait for (the parser refuses the latter).
                     conn.expected = end + len(END_OF_HEAD) + length
+                    if length and len(received) < conn.expected and expects_continue(head):
+                        with contextlib.suppress(OSError):  # (gunicorn sends its own later: 1xx may repeat)
+                            conn.sock.send(CONTINUE)  # the client waits for it before sending the body
             if conn.expected is not None and len(received) >= conn.expected:
                 return "whole"
             try:

@@ -175,6 +175,18 @@ def test_bodies_past_the_workers_buffer_get_503_until_it_frees(server):
     assert answer(post(30_000)).startswith(b"HTTP/1.1 403 ")  # read whole: the site refuses it (no CSRF cookie)
 
 
+def test_a_client_that_waits_to_be_told_to_send_its_body_is_told(server):
+    port, _ = server
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"hello")
+        answer = b""
+        while b"HTTP/1.1 405 " not in answer and (chunk := sock.recv(65536)):
+            answer += chunk
+    assert b"HTTP/1.1 405 " in answer
+
+
 def test_a_chunked_body_is_refused_before_it_is_read(server):
     port, _ = server
     answer = raw(port, b"POST /contact/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhe")
