@@ -20,7 +20,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8)))
 # to the site's size limit), is in (idare/workers.py), so clients that connect and trickle, or send
 # nothing, stall no one. A request must be whole within GUNICORN_REQUEST_TIMEOUT seconds (default
 # 20) of its first byte, its headers within GUNICORN_HEAD_TIMEOUT (10), and may not pause for
-# `keepalive` seconds on the way, or it is answered 408 and closed; the worker reads both variables.
+# `keepalive` seconds on the way, or it is answered 408 and closed. GUNICORN_BODY_BUFFER (64 MiB)
+# bounds the bodies a worker holds while they arrive. The worker reads these three variables.
 worker_class = "idare.workers.HeadFirstThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Each thread keeps its own database connection for DJANGO_CONN_MAX_AGE seconds, and each worker has

@@ -84,15 +84,15 @@ class HeadFirstThreadWorker(ThreadWorker):
     # Bytes of bodies a worker holds while they arrive; a body that would take more is answered 503.
     body_buffer = int(os.environ.get("GUNICORN_BODY_BUFFER", str(64 * 1024 * 1024)))
 
-    def head_limit(self) -> int:
-        """More than a valid head can be: past it, gunicorn's parser refuses the request."""
-        cfg = self.cfg
-        return cfg.limit_request_line + 4 + (cfg.limit_request_fields + 1) * (cfg.limit_request_field_size + 2)
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.buffered = 0  # bytes of requests read ahead, over all connections
         self.buffered_lock = threading.Lock()
+
+    def head_limit(self) -> int:
+        """More than a valid head can be: past it, gunicorn's parser refuses the request."""
+        cfg = self.cfg
+        return cfg.limit_request_line + 4 + (cfg.limit_request_fields + 1) * (cfg.limit_request_field_size + 2)
 
     def handle(self, conn):
         if self.cfg.is_ssl or conn.is_http2 or negotiation.prior_knowledge_allowed(self.cfg, conn.client):

@@ -264,6 +264,16 @@ def test_threads_limits_and_no_shared_control_socket(monkeypatch):
     assert re.search(r"%\(h\)|%\(a\)|%\(q\)|%\(f\)", settings["access_log_format"]) is None
 
 
+def test_the_worker_reads_ahead_no_more_body_than_the_site_would_take(settings):
+    from idare.workers import body_limit
+
+    head = b"POST /markdownx/upload/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    assert body_limit(head) == settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    session = settings.SESSION_COOKIE_NAME.encode()
+    assert body_limit(head + b"Cookie: csrftoken=x; " + session + b"=abc") == settings.IDARE_STAFF_UPLOAD_MAX_BYTES
+    assert body_limit(head + b"Cookie: not" + session + b"=abc") == settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 def test_the_error_log_keeps_what_went_wrong_without_who_asked_or_what_for():
     assert scrub("Error handling request GET /search/?q=asha%40example.com") == "Error handling request GET /search/"
     assert scrub("Invalid request from ip=2001:db8::7: Invalid HTTP method: 'GE\\x00T'") == (
