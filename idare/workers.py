@@ -29,13 +29,16 @@ Only plain HTTP/1.x is handled this way (TLS ends at the proxy); anything else i
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 import os
+import selectors
 import socket
 import threading
 import time
 
+from gunicorn import util
 from gunicorn.http2 import negotiation
 from gunicorn.workers.gthread import _DEFER, ThreadWorker
 
@@ -46,6 +49,7 @@ LENGTH_REQUIRED = b"HTTP/1.1 411 Length Required\r\nConnection: close\r\nContent
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 BUSY = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 ANSWERS = {"late": REQUEST_TIMEOUT, "chunked": LENGTH_REQUIRED, "full": BUSY}
+LINGER = 2.0  # seconds a closing connection is read from and discarded, as gunicorn's own close does
 DJANGOS_DEFAULT_LIMIT = 2_621_440  # when no Django settings are there (the bench's ceiling app)
 
 
@@ -88,6 +92,7 @@ class HeadFirstThreadWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         self.buffered = 0  # bytes of requests read ahead, over all connections
         self.buffered_lock = threading.Lock()
+        self.lingering: dict[socket.socket, float] = {}  # closing sockets, and when to give up on them
 
     def head_limit(self) -> int:
         """More than a valid head can be: past it, gunicorn's parser refuses the request."""
@@ -218,6 +223,8 @@ class HeadFirstThreadWorker(ThreadWorker):
         """gthread's, with each request's deadline as well as its quiet time, and a 408 for a
         request cut short (a connection that sent nothing is closed silently, as before)."""
         now = time.monotonic()
+        for sock in [sock for sock, deadline in self.lingering.items() if deadline <= now]:
+            self.end_linger(sock)
         for conn in [c for c in self.pending_conns if min(c.timeout, getattr(c, "deadline", math.inf)) <= now]:
             self.pending_conns.remove(conn)
             with contextlib.suppress(OSError, KeyError, ValueError):
@@ -229,6 +236,45 @@ class HeadFirstThreadWorker(ThreadWorker):
             conn.close()
 
     def finish_request(self, conn, fs):
-        super().finish_request(conn, fs)
+        conn.close = functools.partial(self.close_connection, conn)
+        try:
+            super().finish_request(conn, fs)
+        finally:
+            del conn.close
         if getattr(conn, "received", None) and conn.sock.fileno() == -1:  # closed on a path not seen here
             self.forget(conn)
+
+    def close_connection(self, conn, graceful=False):
+        """gthread's close after an answer, without its wait on the main loop: gthread half-closes,
+        then reads what the client still sends for up to 2 s (so that unread bytes do not reset the
+        answer) in a blocking call on the loop every connection shares, so each client that kept
+        its end open after a "Connection: close" answer stalled the whole worker for 2 s. Here the
+        poller does that reading."""
+        if not graceful:
+            return util.close(conn.sock)
+        sock = conn.sock
+        try:
+            sock.setblocking(False)
+            sock.shutdown(socket.SHUT_WR)
+            self.poller.register(sock, selectors.EVENT_READ, self.discard)
+        except (OSError, ValueError, KeyError):
+            return util.close(sock)
+        self.lingering[sock] = time.monotonic() + LINGER
+        return None
+
+    def discard(self, sock) -> None:
+        try:
+            for _ in range(16):  # a client that floods waits for the next turn
+                if not sock.recv(65536):
+                    return self.end_linger(sock)  # the client closed too
+        except BlockingIOError:
+            return None
+        except OSError:
+            return self.end_linger(sock)
+        return None
+
+    def end_linger(self, sock) -> None:
+        self.lingering.pop(sock, None)
+        with contextlib.suppress(OSError, KeyError, ValueError):
+            self.poller.unregister(sock)
+        util.close(sock)

@@ -193,6 +193,25 @@ def test_a_chunked_body_is_refused_before_it_is_read(server):
     assert answer.startswith(b"HTTP/1.1 411 ")
 
 
+def test_clients_that_stay_after_a_closing_answer_do_not_stall_help(server):
+    port, _ = server
+    stayed = []
+    for _ in range(3 * THREADS + 3):  # answered with "Connection: close"; the client keeps its end open
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+        stayed.append(sock)
+    time.sleep(0.5)
+    try:
+        started = time.monotonic()
+        status, _, body = request(port, "GET", "/help/")
+        elapsed = time.monotonic() - started
+    finally:
+        for sock in stayed:
+            sock.close()
+    assert status == 200 and b"tel:112" in body
+    assert elapsed < 1, f"/help/ took {elapsed:.1f} s behind {len(stayed)} clients that stayed"
+
+
 def test_a_huge_anonymous_post_is_refused_before_it_is_read(server):
     port, _ = server
     started = time.monotonic()
