@@ -16,6 +16,9 @@ it is whole, the connection waits in the worker's poller, costing no thread.
 - Chunked request bodies are refused (411) before a byte of them is read: no browser sends one,
   nginx sends a Content-Length, and Django reads a body by its Content-Length only, so a chunked
   one would reach the site empty. Reading them ahead would be framing code for nobody.
+- A client that waits for "100 Continue" before its body is told to send it.
+- A connection closed after its answer lingers in the poller for the client's last bytes, not in
+  a blocking wait on the loop all connections share (close_connection).
 
 Memory: a worker holds the bodies on their way in, each within the limit and only until its
 deadline. What comes after a request's first read (64 KiB, so a form sent in one piece always gets
