@@ -122,8 +122,11 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=moment)
 
     def with_waitlist_count(self):
+        """`waitlisted`, and `unconfirmed`: registrations waiting for their e-mail's confirmation,
+        which hold nothing."""
         return self.annotate(
-            waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED))
+            waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+            unconfirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.PENDING)),
         )
 
 

@@ -93,12 +93,12 @@ def _session_rate_reached(request: HttpRequest, session: Session, form: Registra
     retry_after = count_hit("session-registration", f"{network_key(request)}:{session.pk}", rate)
     if retry_after is not None:
         form.add_error(None, ngettext(
-            "We have already received %(n)d registration for this session from your network %(period)s, the most "
-            "we accept, so this one was not sent and nothing was kept. If someone else in your household or office "
-            "would like to come, please try again in %(wait)s, or write to us.",
-            "We have already received %(n)d registrations for this session from your network %(period)s, the most "
-            "we accept, so this one was not sent and nothing was kept. If someone else in your household or office "
-            "would like to come, please try again in %(wait)s, or write to us.",
+            "Your network can register at most %(n)d time for one session %(period)s, and it has, so this "
+            "registration was not sent and nothing was kept. If someone else in your household or office would "
+            "like to come, please try again in %(wait)s, or write to us.",
+            "Your network can register at most %(n)d times for one session %(period)s, and it has, so this "
+            "registration was not sent and nothing was kept. If someone else in your household or office would "
+            "like to come, please try again in %(wait)s, or write to us.",
             rate.limit) % {"n": rate.limit, "period": period_words(rate), "wait": wait_words(retry_after)})
     return retry_after
 

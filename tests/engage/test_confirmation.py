@@ -194,9 +194,21 @@ def test_registrations_per_session_per_network_are_bounded_and_the_form_keeps_it
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     html, text = response.content.decode(), text_of(response)
     assert 'value="Third Person"' in html and 'value="third@example.com"' in html and "checked" in html
-    assert "2 registrations for this session from your network" in text and "nothing was kept" in text
+    assert "Your network can register at most 2 times for one session a day" in text
+    assert "nothing was kept" in text and "try again in about" in text
     assert Registration.objects.count() == 2
     # Another network, or another session from this one, is not affected.
     assert client.post(session.get_register_url(), PERSON, REMOTE_ADDR="198.51.100.9").status_code == 303
     assert register(client, make_session(capacity=2)).status_code == 303
     assert Registration.objects.count() == 4
+
+
+def test_staff_see_unconfirmed_registrations_apart_from_places(client, session, staff_client):
+    for n in range(3):
+        register(client, session, email=f"p{n}@example.com")
+    client.post(confirmation_path(Registration.objects.first()))
+    listing = staff_client.get("/admin/engage/session/").content.decode()
+    assert "Not confirmed yet (no place held)" in listing
+    row = re.search(rf'<tr>.*?/admin/engage/session/{session.pk}/change/.*?</tr>', listing, re.S).group(0)
+    assert re.findall(r'<td class="field-(confirmed_count|waitlisted|unconfirmed)">(\d+)</td>', row) == [
+        ("confirmed_count", "1"), ("waitlisted", "0"), ("unconfirmed", "2")]
