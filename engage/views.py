@@ -85,8 +85,8 @@ def register(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
 
 def _session_rate_reached(request: HttpRequest, session: Session, form: RegistrationForm) -> int | None:
     """Counts this registration against the network's allowance for the session
-    (IDARE_SESSION_REGISTRATION_RATE); over it, None becomes the seconds to wait and the form,
-    which keeps what the person typed, says what happened."""
+    (IDARE_SESSION_REGISTRATION_RATE). None while within it; past it, the seconds to wait, and the
+    form (which keeps what the person typed) says what happened."""
     rate = parse_rate(settings.IDARE_SESSION_REGISTRATION_RATE)
     if rate is None:
         return None
