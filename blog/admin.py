@@ -282,7 +282,8 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
             form = PeriodForm({"start": today - timedelta(days=29), "end": today})
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": "Upvotes and shares",
                    "form": form, "network_labels": stats.NETWORK_LABELS,
-                   "bounds": stats.bounds_note(settings.IDARE_UPVOTE_COUNT_RATE, settings.IDARE_SHARE_COUNT_RATE)}
+                   "bounds": stats.bounds_note(settings.IDARE_UPVOTE_COUNT_RATE, settings.IDARE_SHARE_COUNT_RATE,
+                                              settings.IDARE_SESSION_REGISTRATION_RATE)}
         if not form.is_valid():
             return TemplateResponse(request, "admin/blog/post/engagement.html", context, status=400)
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]

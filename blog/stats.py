@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blog.models import Post, ShareCount, Vote
-from idare.ratelimit import Rate, parse_rate
+from idare.ratelimit import parse_rate, period_words
 
 MAX_DAYS = 366
 NETWORKS: tuple[str, ...] = tuple(ShareCount.Network.values)
@@ -242,28 +242,24 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def bounds_note(upvote_rate: str, share_rate: str) -> str:
-    """How the counts are bounded, for the editors reading them (IDARE_UPVOTE_COUNT_RATE and
-    IDARE_SHARE_COUNT_RATE)."""
+def bounds_note(upvote_rate: str, share_rate: str, registration_rate: str = "off") -> str:
+    """How the counts are bounded, for the editors reading them (IDARE_UPVOTE_COUNT_RATE,
+    IDARE_SHARE_COUNT_RATE and, for Engage's places, IDARE_SESSION_REGISTRATION_RATE)."""
     upvotes, shares = parse_rate(upvote_rate), parse_rate(share_rate)
     parts = []
     if upvotes:
         parts.append(ngettext("Counts at most %(n)d upvote per article from one network %(period)s.",
                               "Counts at most %(n)d upvotes per article from one network %(period)s.",
-                              upvotes.limit) % {"n": upvotes.limit, "period": _period(upvotes)})
+                              upvotes.limit) % {"n": upvotes.limit, "period": period_words(upvotes)})
     if shares:
         parts.append(ngettext("Counts at most %(n)d share click per article from one network %(period)s.",
                               "Counts at most %(n)d share clicks per article from one network %(period)s.",
-                              shares.limit) % {"n": shares.limit, "period": _period(shares)})
+                              shares.limit) % {"n": shares.limit, "period": period_words(shares)})
     if parts:
         parts.append(_("So a household or an office counts several times, and clearing cookies adds nothing more."))
+    parts.append(_("Engage registrations take a place only once the person confirms them from the e-mail we send."))
+    if registrations := parse_rate(registration_rate):
+        parts.append(ngettext("One network can register at most %(n)d time for one session %(period)s.",
+                              "One network can register at most %(n)d times for one session %(period)s.",
+                              registrations.limit) % {"n": registrations.limit, "period": period_words(registrations)})
     return " ".join(parts)
-
-
-def _period(rate: Rate) -> str:
-    for seconds, one, many in ((86400, _("a day"), _("every %(n)d days")), (3600, _("an hour"), _("every %(n)d hours")),
-                               (60, _("a minute"), _("every %(n)d minutes"))):
-        if rate.period % seconds == 0:
-            count = rate.period // seconds
-            return one if count == 1 else many % {"n": count}
-    return _("every %(n)d seconds") % {"n": rate.period}

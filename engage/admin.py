@@ -81,7 +81,7 @@ class SessionAdminForm(forms.ModelForm):
 @admin.register(Session)
 class SessionAdmin(ExampleListingsWarning, admin.ModelAdmin):
     form = SessionAdminForm
-    list_display = ["__str__", "mode", "capacity", "confirmed_count", "waitlisted", "example"]
+    list_display = ["__str__", "mode", "capacity", "confirmed_count", "waitlisted", "unconfirmed", "example"]
     list_filter = ["example", "mode", "programme"]
     list_select_related = ["programme"]
     date_hierarchy = "starts_at"
@@ -92,6 +92,10 @@ class SessionAdmin(ExampleListingsWarning, admin.ModelAdmin):
     @admin.display(description="waiting list", ordering="waitlisted")
     def waitlisted(self, session):
         return session.waitlisted
+
+    @admin.display(description="not confirmed yet (no place held)", ordering="unconfirmed")
+    def unconfirmed(self, session):
+        return session.unconfirmed
 
     def save_model(self, request, obj, form, change):
         """More places (or a session moved later) go to the waiting list, in order."""
@@ -112,7 +116,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ["status", "session__programme"]
     list_select_related = ["session__programme"]
     search_fields = ["reference"]  # names and e-mails are encrypted: they cannot be searched
-    fields = ["reference", "session", "status", "name", "email", "consented_at", "created_at", "promoted_at"]
+    fields = ["reference", "session", "status", "name", "email", "consented_at", "created_at", "confirmed_at",
+              "promoted_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -122,8 +122,11 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=moment)
 
     def with_waitlist_count(self):
+        """`waitlisted`, and `unconfirmed`: registrations waiting for their e-mail's confirmation,
+        which hold nothing."""
         return self.annotate(
-            waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED))
+            waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+            unconfirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.PENDING)),
         )
 
 
@@ -230,7 +233,7 @@ class Session(models.Model):
         if free <= 0:
             return promoted
         for registration in self.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
-            "created_at", "pk"
+            "confirmed_at", "pk"
         )[:free]:
             registration.status = Registration.Status.CONFIRMED
             registration.promoted_at = timezone.now()
@@ -252,23 +255,33 @@ class RegistrationRefused(Exception):
     """Registration is closed for this session; the message says why, for the reader."""
 
 
+class RegistrationExpired(Exception):
+    """The registration was not confirmed in time: it holds nothing and is deleted soon."""
+
+
+def confirm_window() -> datetime.timedelta:
+    return datetime.timedelta(hours=settings.IDARE_REGISTRATION_CONFIRM_HOURS)
+
+
 class RegistrationQuerySet(models.QuerySet):
     def register(self, session_id: int, *, name: str, email: str) -> "Registration":
-        """A place if one is free, else the end of the waiting list. The session's row is locked
-        first, so simultaneous registrations take places one at a time and never overbook."""
-        with transaction.atomic():
-            session = Session.objects.select_for_update().select_related("programme").get(pk=session_id)
-            reason = session.refusal()
-            if reason:
-                raise RegistrationRefused(reason)
-            confirmed = session.confirmed_count < session.capacity
-            registration = self.create(
-                session=session, name=name, email=email, consented_at=timezone.now(),
-                status=Registration.Status.CONFIRMED if confirmed else Registration.Status.WAITLISTED,
-            )
-            if confirmed:
-                Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)
-        return registration
+        """A registration waiting for the person to confirm it from the e-mail: it holds no place
+        yet (Registration.confirm takes one), so addresses that nobody reads take nothing."""
+        session = Session.objects.select_related("programme").get(pk=session_id)
+        reason = session.refusal()
+        if reason:
+            raise RegistrationRefused(reason)
+        return self.create(session=session, name=name, email=email, consented_at=timezone.now(),
+                           status=Registration.Status.PENDING)
+
+    def expired(self):
+        """Never confirmed, and past the time to confirm (IDARE_REGISTRATION_CONFIRM_HOURS)."""
+        return self.filter(status=Registration.Status.PENDING, created_at__lte=timezone.now() - confirm_window())
+
+    def purge_expired(self) -> int:
+        """Deletes the registrations nobody confirmed in time (they hold no place). Returns how many."""
+        deleted, _ = self.expired().delete()
+        return deleted
 
     def purge_ended(self, days: int) -> int:
         """Deletes the registrations of sessions that ended more than `days` days ago; their places
@@ -288,10 +301,12 @@ def new_reference() -> str:
 
 
 class Registration(models.Model):
-    """One person's place (or place on the waiting list) in one session. Their name and e-mail are
-    encrypted at rest; the reference is what they quote, and their links carry it signed."""
+    """One person's place (or place on the waiting list) in one session, held once they confirm it
+    from the e-mail. Their name and e-mail are encrypted at rest; the reference is what they quote,
+    and their links carry it signed."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Not confirmed by e-mail yet (holds no place)"
         CONFIRMED = "confirmed", "Place confirmed"
         WAITLISTED = "waitlisted", "On the waiting list"
 
@@ -301,7 +316,15 @@ class Registration(models.Model):
     email = EncryptedTextField("e-mail")
     status = models.CharField(max_length=12, choices=Status.choices)
     consented_at = models.DateTimeField(help_text="When they agreed to the privacy notice's terms for registrations.")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True, help_text="Waiting lists go in this order.")
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True,
+        help_text="When they registered: they have IDARE_REGISTRATION_CONFIRM_HOURS from then to confirm by e-mail.",
+    )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When they confirmed from the e-mail, and took a place or joined the waiting list (waiting lists go "
+                  "in this order). Empty: not confirmed, so it holds nothing.",
+    )
     promoted_at = models.DateTimeField(null=True, blank=True, help_text="When a place freed up for them.")
 
     objects = RegistrationQuerySet.as_manager()
@@ -310,7 +333,13 @@ class Registration(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["confirmed", "waitlisted"]), name="registration_status_known"
+                condition=Q(status__in=["pending", "confirmed", "waitlisted"]), name="registration_status_known"
+            ),
+            # A place, or a place on the waiting list, is held only from the e-mail's confirmation on.
+            models.CheckConstraint(
+                condition=Q(status="pending", confirmed_at__isnull=True)
+                | (~Q(status="pending") & Q(confirmed_at__isnull=False)),
+                name="registration_held_once_confirmed",
             ),
         ]
 
@@ -321,13 +350,49 @@ class Registration(models.Model):
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def confirm_by(self) -> datetime.datetime:
+        return self.created_at + confirm_window()
+
+    @property
+    def has_expired(self) -> bool:
+        return self.is_pending and timezone.now() >= self.confirm_by
+
     def waitlist_position(self) -> int | None:
-        if self.is_confirmed:
+        if self.status != self.Status.WAITLISTED:
             return None
         return Registration.objects.filter(
-            Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk),
+            Q(confirmed_at__lt=self.confirmed_at) | Q(confirmed_at=self.confirmed_at, pk__lt=self.pk),
             session_id=self.session_id, status=self.Status.WAITLISTED,
         ).count() + 1
+
+    def confirm(self) -> bool:
+        """The person confirmed from the e-mail: a place if one is free, else the end of the waiting
+        list. The session's row is locked first, so simultaneous confirmations take places one at a
+        time and never overbook. True when this call confirmed it; False when it already was.
+        Raises RegistrationExpired past the time to confirm, RegistrationRefused once registration
+        has closed, Registration.DoesNotExist once it was cancelled or deleted."""
+        with transaction.atomic():
+            session = Session.objects.select_for_update().select_related("programme").get(pk=self.session_id)
+            current = Registration.objects.get(pk=self.pk)  # read again under the lock
+            self.status, self.confirmed_at = current.status, current.confirmed_at
+            if not current.is_pending:
+                return False
+            if current.has_expired:
+                raise RegistrationExpired
+            if reason := session.refusal():
+                raise RegistrationRefused(reason)
+            place = session.confirmed_count < session.capacity
+            self.status = self.Status.CONFIRMED if place else self.Status.WAITLISTED
+            self.confirmed_at = timezone.now()
+            self.save(update_fields=["status", "confirmed_at"])
+            if place:
+                Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)
+        return True
 
     def cancel(self) -> list["Registration"]:
         """Deletes this registration (nothing of it is kept) and gives a freed place to the waiting

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     # The registration flow's own addresses come first: "registration" is reserved for programmes.
     path("registration/", views.registration, name="registration"),
+    path("registration/confirm/<str:token>/", views.confirm, name="confirm"),
     path("registration/calendar.ics", views.calendar, name="calendar"),
     path("registration/cancel/", views.cancel, name="cancel"),
     path("registration/cancelled/", views.cancelled, name="cancelled"),

@@ -163,6 +163,29 @@ def within_allowance(scope: str, network: str, rate: Rate | None) -> bool:
     return rate is None or _hit(scope, network, rate, clock()) <= rate.limit
 
 
+def period_words(rate: Rate) -> str:
+    """The rate's window in words for a sentence: "a day", "every 2 hours"."""
+    from django.utils.translation import gettext as _
+
+    for seconds, one, many in ((86400, _("a day"), _("every %(n)d days")), (3600, _("an hour"), _("every %(n)d hours")),
+                               (60, _("a minute"), _("every %(n)d minutes"))):
+        if rate.period % seconds == 0:
+            count = rate.period // seconds
+            return one if count == 1 else many % {"n": count}
+    return _("every %(n)d seconds") % {"n": rate.period}
+
+
+def wait_words(seconds: int) -> str:
+    """How long until a window ends, rounded for a person: "about 5 minutes", "about 3 hours"."""
+    from django.utils.translation import ngettext
+
+    minutes = max(1, round(seconds / 60))
+    if minutes < 90:
+        return ngettext("about %(n)d minute", "about %(n)d minutes", minutes) % {"n": minutes}
+    hours = round(minutes / 60)
+    return ngettext("about %(n)d hour", "about %(n)d hours", hours) % {"n": hours}
+
+
 def _window_start(rate: Rate, now: float) -> int:
     return int(now // rate.period * rate.period)
 

@@ -354,6 +354,9 @@ IDARE_DEMO = env_bool("IDARE_DEMO", default=False)
 IDARE_ENQUIRY_RATE = env_rate("IDARE_ENQUIRY_RATE", "10/hour")
 IDARE_CONTACT_RATE = env_rate("IDARE_CONTACT_RATE", "10/hour")
 IDARE_REGISTRATION_RATE = env_rate("IDARE_REGISTRATION_RATE", "10/hour")
+# Registrations one network makes for one session: a household or an office can still come
+# together, a script cannot take a session's places (over it, the form comes back, 429).
+IDARE_SESSION_REGISTRATION_RATE = env_rate("IDARE_SESSION_REGISTRATION_RATE", "4/day")
 
 
 def env_days(name: str, default: int) -> int:
@@ -369,6 +372,18 @@ IDARE_ENQUIRY_RETENTION_DAYS = env_days("IDARE_ENQUIRY_RETENTION_DAYS", 90)
 
 # Engage registrations are deleted this many days after their session ends (manage.py purge_registrations).
 IDARE_REGISTRATION_RETENTION_DAYS = env_days("IDARE_REGISTRATION_RETENTION_DAYS", 30)
+
+
+def env_hours(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of hours (1 or more), not {value!r}")
+    return int(value)
+
+
+# A registration holds a place only once the person confirms it from the e-mail, within this many
+# hours; unconfirmed ones then expire, and purge_registrations deletes them.
+IDARE_REGISTRATION_CONFIRM_HOURS = env_hours("IDARE_REGISTRATION_CONFIRM_HOURS", 24)
 
 # Outgoing e-mail: staff notices (a link to the admin, never what people wrote) and confirmations.
 # "smtp" in production; "file" keeps each message as a file in DJANGO_EMAIL_FILE_PATH (`make run`

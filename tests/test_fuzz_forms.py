@@ -148,7 +148,8 @@ def get_and_check(client, path: str, data: dict, outcomes: Counter) -> None:
 
 @pytest.fixture(autouse=True)
 def no_rate_limits(settings):
-    for name in ("IDARE_ENQUIRY_RATE", "IDARE_CONTACT_RATE", "IDARE_REGISTRATION_RATE", "IDARE_VOTE_RATE"):
+    for name in ("IDARE_ENQUIRY_RATE", "IDARE_CONTACT_RATE", "IDARE_REGISTRATION_RATE",
+                 "IDARE_SESSION_REGISTRATION_RATE", "IDARE_VOTE_RATE"):
         setattr(settings, name, "off")
 
 

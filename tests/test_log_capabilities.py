@@ -1,5 +1,5 @@
 """No capability in any log: the withdraw, confirmation, preview and registration links let whoever
-holds them delete an enquiry, read a draft or cancel a place, so neither the access log nor any
+holds them delete an enquiry, read a draft, or confirm or cancel a place, so neither the access log nor any
 warning ("Not Found: /path", a CSRF refusal) may write one.
 
 The real-server test runs gunicorn with the project's gunicorn.conf.py on its own SQLite database
@@ -32,7 +32,7 @@ PUBLIC_PARAMETERS = {
     "path",  # media files
 }
 CAPABILITY_URLS = {"blog:preview", "support:enquiry_received", "support:enquiry_withdraw", "contact:received",
-                   "contact:withdraw"}
+                   "contact:withdraw", "engage:confirm"}
 
 
 def every_pattern(patterns=None, namespace: str = ""):
@@ -100,13 +100,14 @@ import datetime, json
 from django.utils import timezone
 from blog.models import PreviewLink, Post
 from engage.models import Registration
-from engage.tokens import token_for
+from engage.tokens import confirmation_path, token_for
 from support import inbox
 from tests.factories import make_contact_message, make_enquiry, make_post, make_session
 enquiry, gone, message = make_enquiry(), make_enquiry(), make_contact_message()
 draft = make_post(status=Post.Status.DRAFT, published_at=None)
 preview = PreviewLink.objects.create(post=draft, expires_at=timezone.now() + datetime.timedelta(days=7))
 registration = Registration.objects.register(make_session().pk, name="Asha", email="asha@example.com")
+unconfirmed = Registration.objects.register(make_session().pk, name="Ravi", email="ravi@example.com")
 links = {
     "enquiry_received": inbox.confirmation_path(inbox.ENQUIRY, enquiry),
     "enquiry_withdraw": inbox.withdraw_path(inbox.ENQUIRY, enquiry),
@@ -114,6 +115,7 @@ links = {
     "contact_received": inbox.confirmation_path(inbox.CONTACT, message),
     "contact_withdraw": inbox.withdraw_path(inbox.CONTACT, message),
     "preview": preview.get_absolute_url(),
+    "registration_confirm": confirmation_path(unconfirmed),
 }
 gone.delete()
 print(json.dumps({"links": links, "registration": token_for(registration.reference)}))
@@ -186,3 +188,4 @@ def test_no_signed_link_reaches_the_log_however_it_is_sent(server):
     assert any(f'"POST /support/request/withdraw/{TOKEN}/" 303' in line for line in lines)
     assert any(f"Not Found: /support/request/withdraw/{TOKEN}/" in line for line in lines)
     assert any(f"csrf: refused POST /blog/preview/{TOKEN}/" in line for line in lines)
+    assert any(f"csrf: refused POST /engage/registration/confirm/{TOKEN}/" in line for line in lines)

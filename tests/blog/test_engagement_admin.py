@@ -225,9 +225,12 @@ def test_query_count_does_not_grow_with_articles_and_days(admin_client, django_a
 
 def test_the_page_says_how_the_counts_are_bounded(admin_client, settings):
     settings.IDARE_UPVOTE_COUNT_RATE, settings.IDARE_SHARE_COUNT_RATE = "3/day", "5/day"
+    settings.IDARE_SESSION_REGISTRATION_RATE = "4/day"
     html = admin_client.get(URL).content.decode()
     assert "Counts at most 3 upvotes per article from one network a day." in html
     assert "Counts at most 5 share clicks per article from one network a day." in html
+    assert "Engage registrations take a place only once the person confirms them from the e-mail" in html
+    assert "One network can register at most 4 times for one session a day." in html
 
 
 def test_an_upvote_past_the_networks_bound_is_not_in_the_chart(admin_client, client, settings):

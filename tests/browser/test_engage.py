@@ -1,14 +1,18 @@
 """Engage in a real browser: registering for a session with the keyboard and without JavaScript,
-cancelling, and axe-core on every page of the flow in light and dark mode."""
+confirming it from the e-mail's link, cancelling, and axe-core on every page of the flow in light
+and dark mode."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from engage.models import Programme, Registration
+from engage.tokens import confirmation_path, registration_url
 from tests.browser.test_pages import assert_no_axe_violations
 from tests.factories import make_programme, make_session
 
@@ -18,15 +22,17 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def real_session(site_content, settings):
     """A session that is not an example (the seeded ones refuse registration)."""
-    settings.IDARE_REGISTRATION_RATE = "off"
+    settings.IDARE_REGISTRATION_RATE = settings.IDARE_SESSION_REGISTRATION_RATE = "off"
     programme = make_programme(title="Sleep and Stress Workshop", slug="sleep-and-stress",
                                kind=Programme.Kind.WORKSHOP, summary="Ninety calm minutes on sleep and stress.")
     return make_session(programme, capacity=2, in_days=10)
 
 
 def forget_expected_400s(page) -> None:
-    """A form sent back with its errors is a 400 on purpose; Chromium logs it as a failed load."""
-    page.recorder.console[:] = [line for line in page.recorder.console if "status of 400" not in line]
+    """A form sent back with its errors is a 400 on purpose (an expired link a 410); Chromium logs
+    it as a failed load."""
+    page.recorder.console[:] = [line for line in page.recorder.console
+                                if "status of 400" not in line and "status of 410" not in line]
 
 
 def fill_and_send(page, *, name: str, email: str) -> None:
@@ -36,12 +42,21 @@ def fill_and_send(page, *, name: str, email: str) -> None:
     page.get_by_role("button", name="Register").click()
 
 
+def confirm_from_the_email(page) -> None:
+    """What the person does next: the page says to check the e-mail; its link shows a button."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    page.goto(confirmation_path(Registration.objects.order_by("-pk").first()))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your registration")
+    page.get_by_role("button", name="Confirm my registration").click()
+
+
 def test_register_for_a_session_then_cancel(browsing, real_session):
     page = browsing.new_page()
     page.goto("/engage/")
     page.get_by_role("link", name=re.compile(r"^Register for Sleep and Stress Workshop")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Register: Sleep and Stress Workshop")
     fill_and_send(page, name="Mira", email="mira@example.com")
+    confirm_from_the_email(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your place is confirmed")
     reference = Registration.objects.get().reference
     expect(page.locator(".reference")).to_have_text(reference)
@@ -75,6 +90,10 @@ def test_register_with_the_keyboard_only_and_without_javascript(browsing, real_s
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Register")).to_be_focused()
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    page.goto(confirmation_path(Registration.objects.get()))
+    page.get_by_role("button", name="Confirm my registration").focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your place is confirmed")
     assert Registration.objects.get().name == "Sam"
     forget_expected_400s(page)
@@ -83,7 +102,7 @@ def test_register_with_the_keyboard_only_and_without_javascript(browsing, real_s
 
 def test_a_full_session_offers_the_waiting_list(browsing, real_session):
     for email in ("a@example.com", "b@example.com"):
-        Registration.objects.register(real_session.pk, name="Someone", email=email)
+        Registration.objects.register(real_session.pk, name="Someone", email=email).confirm()
     page = browsing.new_page()
     page.goto(real_session.programme.get_absolute_url())
     expect(page.get_by_text("Full: you can join the waiting list")).to_be_visible()
@@ -92,6 +111,7 @@ def test_a_full_session_offers_the_waiting_list(browsing, real_session):
     page.get_by_label("Your e-mail address").fill("lee@example.com")
     page.get_by_label(re.compile("^I agree")).check()
     page.get_by_role("button", name="Join the waiting list").click()
+    confirm_from_the_email(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("You are on the waiting list")
     expect(page.get_by_text("number 1 on its waiting list")).to_be_visible()
     page.recorder.assert_clean()
@@ -109,15 +129,22 @@ def test_an_example_session_shows_its_badge_and_no_form(browsing):
 
 
 def flow_pages(page, session) -> dict[str, str]:
-    """Registers once, and returns the addresses of every page of the flow."""
+    """Registers and confirms once (and twice more without confirming: one waiting for it, one
+    expired), and returns the addresses of every page of the flow."""
     page.goto(session.get_register_url())
     page.get_by_role("button", name="Register").click()  # the form with its errors
     with_errors = page.url
     fill_and_send(page, name="Ana", email="ana@example.com")
+    confirm_from_the_email(page)
     confirmation = page.url
     page.get_by_role("link", name="Cancel this registration").click()
     cancel = page.url
-    return {"register-errors": with_errors, "confirmation": confirmation, "cancel": cancel}
+    waiting = Registration.objects.register(session.pk, name="Ben", email="ben@example.com")
+    expired = Registration.objects.register(session.pk, name="Kai", email="kai@example.com")
+    Registration.objects.filter(pk=expired.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    return {"register-errors": with_errors, "check-email": registration_url(waiting),
+            "confirm": confirmation_path(waiting), "confirmation": confirmation, "cancel": cancel,
+            "confirm-expired": confirmation_path(expired)}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from engage.models import Programme, Registration, Session
+from engage.tokens import confirmation_path
 from tests.factories import make_programme, make_session
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +22,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_rate_limit(settings):
-    settings.IDARE_REGISTRATION_RATE = "off"
+    settings.IDARE_REGISTRATION_RATE = settings.IDARE_SESSION_REGISTRATION_RATE = "off"
 
 
 def register(session, email: str):
-    response = Client().post(session.get_register_url(), {"name": "Someone", "email": email, "consent": "on"})
+    """The form, then the confirmation from the e-mail's page, as the person does."""
+    person = Client()
+    response = person.post(session.get_register_url(), {"name": "Someone", "email": email, "consent": "on"})
     assert response.status_code == 303
-    return Registration.objects.order_by("-pk").first()
+    registration = Registration.objects.order_by("-pk").first()
+    assert person.post(confirmation_path(registration)).status_code == 303
+    return Registration.objects.get(pk=registration.pk)
 
 
 def run_import(content_dir) -> str:

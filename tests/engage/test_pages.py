@@ -156,7 +156,9 @@ def test_the_privacy_notice_describes_registrations_as_built(client, settings):
     section = text_of(client.get("/privacy/")).split("Registering for Engage sessions")[1].split("Staff who sign in")[0]
     for promise in ("your name", "your e-mail address", "encrypted", "consent", "csrftoken",
                     f"{settings.IDARE_REGISTRATION_RETENTION_DAYS} days after the session ends", "straight away",
-                    "Raw IP addresses are never stored"):
+                    "Raw IP addresses are never stored", "only once you confirm it",
+                    "Opening the link alone changes nothing",
+                    f"within {settings.IDARE_REGISTRATION_CONFIRM_HOURS} hours"):
         assert promise in section, promise
 
 

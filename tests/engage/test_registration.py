@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 
 from engage.models import Registration, Session
-from engage.tokens import token_for
+from engage.tokens import confirmation_path, token_for
 from tests.factories import make_programme, make_session
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ PERSON = {"name": "Asha Marker", "email": "asha.marker@example.com", "consent": 
 
 @pytest.fixture(autouse=True)
 def no_rate_limit(settings):
-    settings.IDARE_REGISTRATION_RATE = "off"
+    settings.IDARE_REGISTRATION_RATE = settings.IDARE_SESSION_REGISTRATION_RATE = "off"
 
 
 @pytest.fixture
@@ -31,7 +31,12 @@ def session(db):
 
 
 def register(client, session, **overrides):
-    return client.post(session.get_register_url(), {**PERSON, **overrides})
+    """The form, then the confirmation from the e-mail's page, as the person does (a registration
+    holds nothing before: tests/engage/test_confirmation.py). The form's answer."""
+    response = client.post(session.get_register_url(), {**PERSON, **overrides})
+    if response.status_code == 303:
+        assert client.post(confirmation_path(Registration.objects.order_by("-pk").first())).status_code == 303
+    return response
 
 
 def text_of(response) -> str:
@@ -44,7 +49,9 @@ def demo(settings):
     settings.IDARE_DEMO = True
 
 
-def test_registering_confirms_a_place_and_shows_a_reference(client, session, django_capture_on_commit_callbacks):
+def test_registering_and_confirming_holds_a_place_and_shows_a_reference(
+    client, session, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = register(client, session)
     assert response.status_code == 303
@@ -62,8 +69,9 @@ def test_the_confirmation_email_is_neutral_and_minimal(client, session, django_c
     with django_capture_on_commit_callbacks(execute=True):
         register(client, session)
     registration = Registration.objects.get()
-    [message] = mail.outbox
-    assert message.to == ["asha.marker@example.com"]
+    [request, message] = mail.outbox  # the link that confirms, then the place it took
+    assert request.subject == f"Confirm your iDare registration {registration.reference}"
+    assert message.to == request.to == ["asha.marker@example.com"]
     assert message.subject == f"Your iDare registration {registration.reference}"
     assert "Boundaries" not in message.subject and "workshop" not in message.subject.lower()
     assert "Your place is confirmed." in message.body and registration.reference in message.body
