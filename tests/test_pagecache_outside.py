@@ -4,6 +4,7 @@ answered by Django. Through the WSGI application, as gunicorn calls it (tests/te
 
 from __future__ import annotations
 
+import os
 import secrets
 import string
 
@@ -136,14 +137,17 @@ def test_just_after_a_vote_the_article_is_still_the_voters_own(site):
 
 @pytest.fixture
 def redis_sessions(settings):
-    """Sessions as compose runs them: in Redis (database 9, this suite's), written through to the database."""
+    """Sessions as compose runs them: in Redis, written through to the database. In the Redis database
+    IDARE_TEST_REDIS_URL names, which this test flushes (as tests/test_two_instances.py)."""
     import redis
 
-    url = "redis://127.0.0.1:6379/9"
+    url = os.environ.get("IDARE_TEST_REDIS_URL", "")
+    if not url:
+        pytest.skip("sessions in Redis: set IDARE_TEST_REDIS_URL to a Redis database this test may flush")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379 (CI has one)")
+    except redis.RedisError as exc:
+        pytest.fail(f"IDARE_TEST_REDIS_URL={url} does not answer: {exc}")
     settings.CACHES = {"default": {"BACKEND": "idare.cache.ResilientRedisCache", "LOCATION": url,
                                    "KEY_PREFIX": "idare"}}
     settings.SESSION_ENGINE = "idare.sessions"
