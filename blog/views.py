@@ -29,6 +29,7 @@ from idare.views import render_error_page
 POSTS_PER_PAGE = 10
 LATEST_ON_HOME = 6
 MOST_UPVOTED = 5
+PAGED = ("page",)  # the query parameter a listing reads (_page_of)
 
 
 def _page_of(request: HttpRequest, queryset, per_page: int = POSTS_PER_PAGE):
@@ -40,12 +41,12 @@ def _page_of(request: HttpRequest, queryset, per_page: int = POSTS_PER_PAGE):
         raise Http404("No such page of articles.") from exc
 
 
-def _reading_page(response: HttpResponse, shown, *, seconds: int = STANDING) -> HttpResponse:
+def _reading_page(response: HttpResponse, shown, *, seconds: int = STANDING, reads_query=()) -> HttpResponse:
     """The same for every reader until the content changes, `seconds` pass, or the next scheduled
     article appears (listings and related articles would show it)."""
     newest = max((post.updated_at for post in shown if post is not None), default=None)
     return shared_cache(response, seconds=seconds, expires_at=Post.objects.next_publication(),
-                        last_modified=newest)
+                        last_modified=newest, reads_query=reads_query)
 
 
 @require_safe
@@ -63,7 +64,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     most_upvoted = list(Post.objects.published().most_upvoted()[:MOST_UPVOTED]) if page.number == 1 else []
     response = render(request, "blog/post_list.html",
                       {"page_obj": page, "posts": page.object_list, "most_upvoted": most_upvoted})
-    return _reading_page(response, [*page.object_list, *most_upvoted], seconds=LIVE_COUNTS)
+    return _reading_page(response, [*page.object_list, *most_upvoted], seconds=LIVE_COUNTS, reads_query=PAGED)
 
 
 @require_safe
@@ -71,7 +72,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = _page_of(request, tag.posts.published().for_listing())
     response = render(request, "blog/tag_detail.html", {"tag": tag, "page_obj": page, "posts": page.object_list})
-    return _reading_page(response, page.object_list)
+    return _reading_page(response, page.object_list, reads_query=PAGED)
 
 
 @require_safe
@@ -92,7 +93,7 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if just_voted:
         patch_cache_control(response, private=True, no_store=True)
         return response
-    return _reading_page(response, [post, *context["related"]], seconds=LIVE_COUNTS)
+    return _reading_page(response, [post, *context["related"]], seconds=LIVE_COUNTS, reads_query=("voted",))
 
 
 @require_safe
@@ -101,7 +102,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = _page_of(request, author.posts.published().for_listing())
     response = render(request, "blog/author_detail.html",
                       {"author": author, "page_obj": page, "posts": page.object_list})
-    return _reading_page(response, page.object_list)
+    return _reading_page(response, page.object_list, reads_query=PAGED)
 
 
 def feed(feed_view):

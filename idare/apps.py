@@ -16,6 +16,7 @@ class IdareConfig(AppConfig):
         from idare import (
             checks,  # noqa: F401 - registers the deployment checks
             crisis,
+            sessions,  # noqa: F401 - marks staff sessions at sign-in
             snippets,
         )
 

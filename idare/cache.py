@@ -14,6 +14,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -87,3 +88,24 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call(False, super().clear)
+
+
+class BoundedLocMemCache(LocMemCache):
+    """Django's local-memory cache, bounded in bytes (OPTIONS["MAX_BYTES"]) as well as in entries:
+    what one process keeps when there is no Redis, whatever the size of each page. The least
+    recently used entries go first; a value larger than the whole bound is not kept."""
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 64 * 1024 * 1024))
+
+    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
+        if len(value) > self._max_bytes:
+            self._delete(key)
+            return
+        super()._set(key, value, timeout)
+        total = sum(map(len, self._cache.values()))  # at most MAX_ENTRIES of them
+        while total > self._max_bytes:
+            oldest, pickled = self._cache.popitem()  # the end: least recently used
+            self._expire_info.pop(oldest, None)
+            total -= len(pickled)

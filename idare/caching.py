@@ -2,13 +2,17 @@
 
 `shared_cache` marks the response `public` for shared caches (a CDN) and for idare.pagecache, with a
 lifetime no longer than `seconds` and never past `expires_at` (say, the next scheduled publication
-the page would show), and adds Last-Modified from the newest thing the page shows. Django's
+the page would show), and adds Last-Modified from the newest thing the page shows. `reads_query`
+names the query parameters the page depends on: the page cache keeps one page for every other query
+string (`?utm_source=...`, `?fbclid=...`, anything made up), so a view that reads a parameter must
+name it here, or every reader gets the page for the first value asked. Django's
 ConditionalGetMiddleware adds the ETag and answers conditional requests on a miss; the page cache
 answers them on a hit."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from functools import wraps
 
 from django.http import HttpResponse
@@ -16,14 +20,14 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from idare.pagecache import MARK
+from idare.pagecache import MARK, READS
 
 LIVE_COUNTS = 5  # seconds: pages that show upvote counts
 STANDING = 60  # seconds: everything else a reader sees
 
 
 def shared_cache(response: HttpResponse, *, seconds: int = STANDING, expires_at: datetime.datetime | None = None,
-                 last_modified: datetime.datetime | None = None) -> HttpResponse:
+                 last_modified: datetime.datetime | None = None, reads_query: Iterable[str] = ()) -> HttpResponse:
     if expires_at is not None:
         seconds = min(seconds, int((expires_at - timezone.now()).total_seconds()))
     if seconds <= 0:
@@ -33,18 +37,20 @@ def shared_cache(response: HttpResponse, *, seconds: int = STANDING, expires_at:
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     setattr(response, MARK, seconds)
+    setattr(response, READS, tuple(reads_query))
     return response
 
 
-def public_page(seconds: int = STANDING):
-    """For views whose page changes only when content does (and then the version changes)."""
+def public_page(seconds: int = STANDING, *, reads_query: Iterable[str] = ()):
+    """For views whose page changes only when content does (and then the version changes), and on
+    no query parameter but those in `reads_query`."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
-                shared_cache(response, seconds=seconds)
+                shared_cache(response, seconds=seconds, reads_query=reads_query)
             return response
 
         return wrapper

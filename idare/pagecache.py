@@ -16,7 +16,12 @@ also carry their own lifetime, which views shorten for pages that show live coun
 scheduled publication would change.
 
 Never kept: anything but a 200 to a GET, a response that sets a cookie or varies on one, a request
-from a signed-in member of staff (a session cookie), and anything a view did not mark."""
+from a signed-in member of staff, and anything a view did not mark.
+
+Nothing a client sends turns the cache off: a session cookie counts only when it is a live staff
+session (idare.sessions; a forged one costs one lookup and gets the kept page), and the key holds
+only the query parameters the view declared (`reads_query`), so `?utm_source=...` or a made-up
+parameter is the same kept page, not a new render and a new entry."""
 
 from __future__ import annotations
 
@@ -34,9 +39,14 @@ from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import DatabaseError, close_old_connections, connection, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict, parse_cookie
+from django.http.request import TooManyFieldsSent
+
+from idare.sessions import is_staff_session
 
 logger = logging.getLogger(__name__)
 MARK = "shared_cache_seconds"  # set on a response by idare.caching.shared_cache
+READS = "shared_cache_reads_query"  # likewise: the query parameters the page depends on
 NOT_FORWARDED = {"set-cookie", "date", "server", "connection"}
 
 
@@ -58,21 +68,49 @@ class PageCacheHandler(WSGIHandler):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.entries: dict[tuple, Entry] = {}
+        self.kept_bytes = 0  # what self.entries holds, by footprint()
         self.lock = threading.Lock()
         self.watcher = VersionWatcher()
+        self.reads: dict[str, tuple[str, ...]] = {}  # path → the query parameters its page reads
 
     # --- answering --------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
-        key = cache_key(environ)
-        version = self.watcher.current() if key is not None else None
+        address = page_address(environ, self.reads)
+        version = self.watcher.current() if address is not None else None
         if version is not None:  # None until the first reading of the version: keep nothing yet
-            entry = self.fresh_entry(key, version)
+            key = self.cache_key(address, self.reads_of(address[2], version))
+            entry = self.fresh_entry(key, version) if key is not None else None
             if entry is not None:
                 return answer(entry, environ, start_response)
-            environ["idare.page_cache_key"] = key
+            environ["idare.page_cache_address"] = address
             environ["idare.page_cache_version"] = version
         return super().__call__(environ, start_response)
+
+    def reads_of(self, path: str, version: int) -> tuple[str, ...] | None:
+        """The query parameters the page at `path` reads, as its view declared them the last time
+        it rendered here or on another server; None for a page not known to be a reading page."""
+        reads = self.reads.get(path)
+        if reads is None:
+            try:
+                reads = caches[settings.IDARE_PAGE_CACHE_ALIAS].get(shared_key(("reads", path), version))
+            except Exception:  # noqa: BLE001 - as below: render instead
+                return None
+            if not isinstance(reads, tuple):
+                return None
+            with self.lock:
+                learn(self.reads, path, reads)
+        return reads
+
+    @staticmethod
+    def cache_key(address: tuple, reads: tuple[str, ...] | None) -> tuple | None:
+        """The address with only the query parameters its page reads: every other query string is
+        the same page. None when that is not known yet, or for a query string Django would refuse."""
+        if reads is None:
+            return None
+        scheme, host, path, query = address
+        kept = query_reads(query, reads)
+        return None if kept is None else (scheme, host, path, kept)
 
     def fresh_entry(self, key: tuple, version: int) -> Entry | None:
         entry = self.entries.get(key)
@@ -88,10 +126,16 @@ class PageCacheHandler(WSGIHandler):
 
     def get_response(self, request):
         response = super().get_response(request)
-        key = request.META.get("idare.page_cache_key")
         seconds = getattr(response, MARK, 0)
+        if seconds <= 0 or request.method != "GET" or response.status_code != 200:
+            return response
+        reads = getattr(response, READS, ())
+        with self.lock:
+            learn(self.reads, request.path_info, reads)
+        address = request.META.get("idare.page_cache_address")
         version = request.META.get("idare.page_cache_version")
-        if key is None or version is None or seconds <= 0 or not storable(request, response):
+        key = self.cache_key(address, reads) if address is not None else None
+        if key is None or version is None or not storable(request, response):
             return response
         headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_FORWARDED]
         now = time.time()
@@ -100,15 +144,26 @@ class PageCacheHandler(WSGIHandler):
         with self.lock:
             self.keep_locally(key, entry)
         try:
-            caches[settings.IDARE_PAGE_CACHE_ALIAS].set(shared_key(key, version), entry, timeout=seconds)
+            caches[settings.IDARE_PAGE_CACHE_ALIAS].set_many(
+                {shared_key(key, version): entry, shared_key(("reads", key[2]), version): tuple(reads)},
+                timeout=seconds)
         except Exception:  # noqa: BLE001 - a shared cache that is down must not break a page
             logger.warning("page cache: the shared cache did not take a page", exc_info=False)
         return response
 
     def keep_locally(self, key: tuple, entry: Entry) -> None:
-        if len(self.entries) >= settings.IDARE_PAGE_CACHE_ENTRIES and key not in self.entries:
-            self.entries.pop(next(iter(self.entries)))  # the oldest kept
+        """Within IDARE_PAGE_CACHE_ENTRIES and IDARE_PAGE_CACHE_BYTES, the oldest kept going first."""
+        previous = self.entries.pop(key, None)
+        if previous is not None:
+            self.kept_bytes -= footprint(previous)
+        size = footprint(entry)
+        if size > settings.IDARE_PAGE_CACHE_BYTES:
+            return
+        while self.entries and (len(self.entries) >= settings.IDARE_PAGE_CACHE_ENTRIES
+                                or self.kept_bytes + size > settings.IDARE_PAGE_CACHE_BYTES):
+            self.kept_bytes -= footprint(self.entries.pop(next(iter(self.entries))))
         self.entries[key] = entry
+        self.kept_bytes += size
 
     def shared_entry(self, key: tuple, version: int) -> Entry | None:
         try:
@@ -119,17 +174,58 @@ class PageCacheHandler(WSGIHandler):
             return entry
         return None
 
-def cache_key(environ) -> tuple | None:
-    """What a reading page may vary on: method class, scheme, host, path and query. None when the
-    request must not be answered from the cache."""
+def page_address(environ, reads: dict[str, tuple[str, ...]]) -> tuple | None:
+    """Where a reading page may be asked for: scheme, host, path and query. None when the request
+    must go to Django untouched: another method, credentials, or a valid staff session.
+
+    A session cookie alone changes nothing on a page known to be a reading page: unless the session
+    is a live staff one (idare.sessions, one lookup), the request is an anonymous reader's, and Django
+    sees it without the cookie, so its page is kept and no answer deletes or sets a cookie. Anywhere
+    else (the admin, a sign-in halfway through) the cookie goes to Django as it came."""
     if not settings.IDARE_PAGE_CACHE or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
-    cookies = environ.get("HTTP_COOKIE", "")
-    if settings.SESSION_COOKIE_NAME in cookies or "HTTP_AUTHORIZATION" in environ:
+    if "HTTP_AUTHORIZATION" in environ:
         return None
+    path = environ.get("PATH_INFO", "")
+    cookies = environ.get("HTTP_COOKIE", "")
+    if settings.SESSION_COOKIE_NAME in cookies:
+        session_key = parse_cookie(cookies).get(settings.SESSION_COOKIE_NAME)
+        if session_key is not None:
+            if path not in reads or is_staff_session(session_key):
+                return None
+            environ["HTTP_COOKIE"] = without_cookie(cookies, settings.SESSION_COOKIE_NAME)
     scheme = environ.get("HTTP_X_FORWARDED_PROTO", environ.get("wsgi.url_scheme", "http"))
     host = environ.get("HTTP_HOST", environ.get("SERVER_NAME", "")).lower()
-    return (scheme, host, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+    return (scheme, host, path, environ.get("QUERY_STRING", ""))
+
+
+def without_cookie(header: str, name: str) -> str:
+    return "; ".join(part.strip() for part in header.split(";")
+                     if part.strip() and part.split("=", 1)[0].strip() != name)
+
+
+def query_reads(query: str, reads: tuple[str, ...]) -> tuple | None:
+    """The values of the parameters `reads` as Django would read them from `query`, in one order."""
+    if not reads or not query:
+        return ()
+    try:
+        parsed = QueryDict(query.encode("iso-8859-1"), encoding=settings.DEFAULT_CHARSET)
+    except (TooManyFieldsSent, UnicodeError):
+        return None
+    return tuple((name, value) for name in sorted(reads) for value in parsed.getlist(name))
+
+
+def learn(reads: dict[str, tuple[str, ...]], path: str, declared: tuple[str, ...]) -> None:
+    """Remembers what a reading page's view reads: only paths that answered a kept page get here,
+    as many as the site has reading pages (bounded all the same)."""
+    if path not in reads and len(reads) >= settings.IDARE_PAGE_CACHE_ENTRIES:
+        reads.pop(next(iter(reads)))
+    reads[path] = tuple(declared)
+
+
+def footprint(entry: Entry) -> int:
+    """About what an entry costs this process: its body, its headers and a little for the objects."""
+    return len(entry.body) + sum(len(name) + len(value) + 100 for name, value in entry.headers) + 500
 
 
 def shared_key(key: tuple, version: int) -> str:

@@ -178,17 +178,20 @@ CACHES = {
         {"BACKEND": "idare.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "idare",
          "OPTIONS": {"socket_connect_timeout": env_seconds("REDIS_CONNECT_TIMEOUT", "0.5"),
                      "socket_timeout": env_seconds("REDIS_TIMEOUT", "0.5")}}
-        if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if REDIS_URL else {"BACKEND": "idare.cache.BoundedLocMemCache",
+                           "OPTIONS": {"MAX_BYTES": int(os.environ.get("IDARE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024))}}
     ),
 }
 # --- end of cache ---------------------------------------------------------------------------------
 
 # Finished reading pages, answered before Django runs (idare/pagecache.py). IDARE_PAGE_CACHE=0 turns
 # it off (for measuring the cold path); a content change reaches every worker and server within
-# IDARE_PAGE_CACHE_CHECK seconds.
+# IDARE_PAGE_CACHE_CHECK seconds. Each process keeps at most IDARE_PAGE_CACHE_ENTRIES pages and
+# IDARE_PAGE_CACHE_BYTES bytes of them, the oldest kept going first.
 IDARE_PAGE_CACHE = env_bool("IDARE_PAGE_CACHE", default=True)
 IDARE_PAGE_CACHE_CHECK = float(os.environ.get("IDARE_PAGE_CACHE_CHECK", "1"))
 IDARE_PAGE_CACHE_ENTRIES = int(os.environ.get("IDARE_PAGE_CACHE_ENTRIES", "2000"))
+IDARE_PAGE_CACHE_BYTES = int(os.environ.get("IDARE_PAGE_CACHE_BYTES", 64 * 1024 * 1024))  # per process
 IDARE_PAGE_CACHE_ALIAS = "default"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -218,10 +221,10 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
 # --- Several machines: sessions and uploads (docs/DEPLOY.md) -------------------------------------
 # Sessions belong to staff only (readers get none). With REDIS_URL they are read from Redis and
-# written through to the database ("cached_db"): every app server sees a login at once, and
+# written through to the database (idare.sessions: Django's "cached_db", with Redis keys that are a
+# keyed hash of the session key, not the key): every app server sees a login at once, and
 # neither a Redis restart nor an eviction signs an editor out or revives a session they ended.
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if os.environ.get("REDIS_URL")
-                  else "django.contrib.sessions.backends.db")
+SESSION_ENGINE = "idare.sessions" if os.environ.get("REDIS_URL") else "django.contrib.sessions.backends.db"
 
 # Uploads and their renditions: this server's MEDIA_ROOT ("filesystem", one machine) or an
 # S3-compatible bucket shared by every server ("s3"). Pages still address them under MEDIA_URL on

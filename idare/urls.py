@@ -35,7 +35,7 @@ urlpatterns = [
     path("", include("support.offline_urls")),  # /exit/, /offline/ and /sw.js, whose scope is the root
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("sitemap.xml", require_safe(public_page()(sitemap_views.sitemap)), {"sitemaps": SITEMAPS},
+    path("sitemap.xml", require_safe(public_page(reads_query=("p",))(sitemap_views.sitemap)), {"sitemaps": SITEMAPS},
          name="sitemap"),
     path("search/", blog_views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from idare.caching import public_page, shared_cache
-from support.forms import directory_filters
+from support.forms import DirectoryFilters, directory_filters
 from support.models import FeeBand, Provider, Service, SupportText
 from support.snapshot import active_helplines, next_change, summarize, with_status
 
@@ -25,7 +25,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page()
+@public_page(reads_query=("page", *DirectoryFilters.base_fields))
 def provider_list(request: HttpRequest) -> HttpResponse:
     """Filters combine in the query string, so a search can be shared or bookmarked; a filter that
     makes no sense is dropped (and the page says so), never an error."""

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -177,3 +178,59 @@ def test_the_healthcheck_command_succeeds_against_a_running_server_and_fails_wit
     assert up.returncode == 0, up.stderr
     down = subprocess.run(healthcheck_command(free_port()), env=env, capture_output=True, timeout=30)
     assert down.returncode != 0
+
+
+def interpolated(text: str, variables: dict[str, str]) -> str:
+    """What compose makes of ${NAME}, ${NAME:-default}, ${NAME:?message} and $$."""
+    def value(match):
+        name, operator, rest = match.group(1), match.group(2) or "", match.group(3) or ""
+        if name in variables:
+            return variables[name]
+        assert operator != ":?", f"compose would refuse to start without {name}: {rest}"
+        return rest
+
+    return re.sub(r"\$\{([A-Z_]+)(:-|:\?)?([^}]*)\}", value, text.replace("$$", "\0")).replace("\0", "$")
+
+
+def test_compose_redis_is_bounded_evicts_least_recently_used_and_needs_the_apps_password(tmp_path):
+    """The Redis compose runs, started as compose starts it (the command and environment it gives,
+    on a port of this test's own): memory capped with LRU eviction, nothing answered without the
+    password, and the app's REDIS_URL carries it."""
+    import shutil
+
+    import redis
+
+    from tests.servers import free_port
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    service = compose()["services"]["redis"]
+    variables = {"REDIS_PASSWORD": "a-test-password-0123456789abcdef"}
+    command = [interpolated(part, variables) for part in service["command"]]
+    environment = {name: interpolated(value, variables) for name, value in service["environment"].items()}
+    port = free_port()
+    server = subprocess.Popen([*command[:-1], f"{command[-1]} --port {port} --bind 127.0.0.1 --dir {tmp_path}"],
+                              env={**os.environ, **environment}, cwd=tmp_path, stdout=subprocess.DEVNULL)
+    try:
+        url = interpolated(compose()["services"]["app"]["environment"]["REDIS_URL"], variables)
+        app = redis.Redis.from_url(url.replace("@redis:6379", f"@127.0.0.1:{port}"), socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                app.ping()
+                break
+            except redis.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        assert app.config_get("maxmemory") == {"maxmemory": str(256 * 1024 * 1024)}
+        assert app.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(port=port).ping()
+        processes = subprocess.run(["ps", "-eo", "args="], capture_output=True, text=True).stdout
+        assert variables["REDIS_PASSWORD"] not in processes  # in no process's arguments
+        cli, *arguments = service["healthcheck"]["test"][1:]
+        assert subprocess.run([cli, "-p", str(port), *arguments], env={**os.environ, **environment},
+                              capture_output=True, text=True, timeout=10).stdout.strip() == "PONG"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -205,14 +205,6 @@ def test_a_visitors_own_state_is_never_kept(site, path_suffix):
     assert not site.entries
 
 
-def test_staff_with_a_session_are_never_answered_from_the_cache(site, django_assert_max_num_queries):
-    post = make_post()
-    call(site, post.get_absolute_url())
-    with django_assert_max_num_queries(10) as queries, renders_nothing() as rendered:
-        call(site, post.get_absolute_url(), COOKIE="sessionid=abc")
-    assert rendered and len(queries) > 0
-
-
 def test_errors_and_other_methods_are_never_kept(site):
     call(site, "/blog/no-such-article/")
     call(site, "/blog/", method="POST")

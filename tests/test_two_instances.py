@@ -145,12 +145,15 @@ def test_a_post_published_in_one_servers_admin_shows_on_both_at_once(two_servers
 
 def test_a_member_of_staff_signed_in_on_one_server_is_signed_in_on_the_other(two_servers, shared_redis,
                                                                            django_user_model):
-    """Sessions are shared: in the database, read through Redis (SESSION_ENGINE cached_db)."""
+    """Sessions are shared: in the database, read through Redis (idare.sessions, Django's cached_db),
+    under a keyed hash of the session key, never the key itself."""
     first, second = two_servers
     browser = Browser()
     browser.sign_in(first, editor(django_user_model))
     session = browser.cookie("sessionid")
-    assert session and any(session.encode() in key for key in shared_redis.keys("*")), "the session is in Redis"
+    names = shared_redis.keys("*")
+    assert session and any(b"idare.session:" in name for name in names), "the session is in Redis"
+    assert not any(session.encode() in name for name in names), "no Redis key gives the session away"
 
     landed, page = browser.get(second, reverse("admin:index"))
     assert landed.endswith(reverse("admin:index")) and "editor-0" in page, "the other server knows who it is"
