@@ -137,7 +137,7 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         }),
         ("After the article", {"fields": ["sources", "cta_topic", "tags"]}),
         ("Clinical review", {"fields": ["review_record"]}),
-        ("Publishing", {"fields": ["status", "published_at", "featured"]}),
+        ("Publishing", {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
     ]
     readonly_fields = ["generated_card", "safe_messaging_check", "review_record"]
 
