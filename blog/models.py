@@ -938,3 +938,27 @@ def plain_text(html_text: str) -> str:
 
 def reading_minutes(markdown_text: str) -> int:
     return max(1, math.ceil(len(WORD.findall(markdown_text or "")) / WORDS_PER_MINUTE))
+
+
+class Correction(models.Model):
+    """A dated note to readers when a correction changes what an article says (the editorial policy's
+    promise). Its date is when it was recorded, never typed: a correction cannot be backdated."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(
+        _("what was corrected"), max_length=600,
+        help_text=_("For readers, in a sentence or two: what the article said before and what it says now, e.g. "
+                    "“An earlier version gave the wrong hours for the helpline.”"),
+    )
+    corrected_at = models.DateTimeField(_("corrected on"), auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    editable=False, related_name="+")
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(note=""), name="correction_has_note",
+                                              violation_error_message=_("Say what was corrected."))]
+
+    def __str__(self):
+        return _("Correction of %(day)s") % {"day": f"{timezone.localtime(self.corrected_at):%-d %b %Y}"} \
+            if self.corrected_at else str(_("New correction"))
