@@ -25,6 +25,7 @@ from blog import stats
 from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
+    Correction,
     Page,
     Post,
     PreviewLink,
@@ -108,9 +109,33 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CorrectionInline(admin.StackedInline):
+    """Corrections of a published article, by editors (who publish): a draft has nothing to correct
+    for readers yet. A new one is dated when saved."""
+    model = Correction
+    extra = 1
+    fields = ["note", "corrected_at", "recorded_by"]
+    readonly_fields = ["corrected_at", "recorded_by"]
+    verbose_name = gettext_lazy("correction note to readers")
+    verbose_name_plural = gettext_lazy("corrections shown to readers under the article")
+
+    def has_add_permission(self, request, obj=None):
+        return can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_publish(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
 @admin.register(Post)
 class PostAdmin(VersionAdmin, MarkdownAdmin):
     form = PostAdminForm
+    inlines = [CorrectionInline]
     change_list_template = "admin/blog/post/change_list.html"
     change_form_template = "admin/blog/post/change_form.html"
     object_history_template = "admin/blog/post/object_history.html"
@@ -137,7 +162,7 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         }),
         ("After the article", {"fields": ["sources", "cta_topic", "tags"]}),
         ("Clinical review", {"fields": ["review_record"]}),
-        ("Publishing", {"fields": ["status", "published_at", "featured"]}),
+        ("Publishing", {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
     ]
     readonly_fields = ["generated_card", "safe_messaging_check", "review_record"]
 
@@ -154,6 +179,19 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
         return form
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is None or obj.status != Post.Status.PUBLISHED:
+            return []
+        return super().get_inline_instances(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        for correction in formset.save(commit=False):
+            if correction.pk is None:
+                correction.recorded_by = request.user
+            correction.save()
+        for correction in formset.deleted_objects:
+            correction.delete()
 
     def has_change_permission(self, request, obj=None):
         """Writers edit drafts; what readers can see (or will at a set time) is an editor's to change."""

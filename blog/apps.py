@@ -7,7 +7,7 @@ class BlogConfig(AppConfig):
     content_steps = "blog.importer.content_steps"
 
     def ready(self):
-        from blog.models import Author, Page, Post, Tag
+        from blog.models import Author, Correction, Page, Post, Tag
         from idare.pagecache import changes_to
 
-        changes_to(Author, Page, Post, Tag)
+        changes_to(Author, Correction, Page, Post, Tag)

@@ -7,6 +7,7 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
@@ -52,7 +53,8 @@ class LatestArticlesFeed(Feed):
 
     def items(self):
         # Unlike a listing, a feed carries each article's full text.
-        posts = Post.objects.published().select_related("author").prefetch_related("tags").defer(*MARKDOWN_SOURCES)
+        posts = Post.objects.published().select_related("author").prefetch_related("tags", "corrections").defer(
+            *MARKDOWN_SOURCES)
         return posts.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, post: Post) -> str:
@@ -80,7 +82,9 @@ class LatestArticlesFeed(Feed):
         return [tag.name for tag in post.tags.all()]
 
     def item_extra_kwargs(self, post: Post) -> dict:
-        return {"content": absolute_html(post.body_html)}
+        # A correction reaches feed readers too, under the text as on the page.
+        corrections = render_to_string("blog/_corrections.html", {"post": post})
+        return {"content": absolute_html(post.body_html + corrections)}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

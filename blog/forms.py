@@ -1,7 +1,9 @@
 """The admin's article form: who may publish, the safe-messaging checklist, and images that every
 reader can perceive."""
 
+import copy
 import re
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,6 +26,9 @@ CHECKED_FIELDS = ["title", "subtitle", "body", "content_note", "hero_image", "he
 IMG_ALT = re.compile(r'<img\b[^>]*\salt="([^"]*)"')
 IMG = re.compile(r"<img\b")
 META_DESCRIPTION_TARGET = 155
+# A publication time this close behind the clock is "now" typed by hand (Today, Now, then a minute
+# reading it over), not a decision to backdate.
+PUBLISH_NOW_GRACE = timedelta(minutes=15)
 
 
 def can_publish(user) -> bool:
@@ -37,6 +42,11 @@ class PostAdminForm(forms.ModelForm):
         label=_("This article mentions suicide or self-harm but is not about it: publish it as an ordinary article"),
         required=False,
         help_text=_("Only when publishing an article that uses such words and is not ticked as a sensitive topic."),
+    )
+
+    confirm_past_date = forms.BooleanField(
+        label=_("Publish it with this past time on purpose"), required=False,
+        help_text=_("Only for an article that first appeared elsewhere on that day: readers see that date."),
     )
 
     class Meta:
@@ -100,7 +110,40 @@ class PostAdminForm(forms.ModelForm):
         if cleaned.get("social_image") and not cleaned.get("social_image_alt"):
             self.add_error("social_image_alt", "Describe your link-preview image for people who cannot see it.")
         self._check_unflagged_crisis_language(cleaned)
+        self._check_past_publication_time(cleaned)
         return cleaned
+
+    def _check_past_publication_time(self, cleaned: dict) -> None:
+        """Publishing a draft at a time already past would date it as if it had been out all along
+        (and put it below articles readers saw first): say so, unless the editor means it."""
+        moment = cleaned.get("published_at")
+        if (not self.may_publish or cleaned.get("status") != Post.Status.PUBLISHED or moment is None
+                or self.instance.status == Post.Status.PUBLISHED or cleaned.get("confirm_past_date")):
+            return
+        if moment < timezone.now() - PUBLISH_NOW_GRACE:
+            self.add_error("published_at", _(
+                "This time has passed, so readers would see the article dated %(moment)s. Leave the time empty "
+                "to publish now, choose a time from now on to schedule it, or tick “Publish it with this past "
+                "time on purpose”.") % {"moment": f"{timezone.localtime(moment):%-d %b %Y, %H:%M}"})
+
+    @property
+    def refused_changes(self) -> list[str]:
+        """Labels of the fields this account may not change that the request tried to change anyway
+        (a browser never sends a disabled field: only a crafted request does)."""
+        refused = []
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            # A checkbox left out reads as unticked: only one sent ticked was sent at all.
+            omitted = (key not in self.data if isinstance(field.widget, forms.CheckboxInput)
+                       else field.widget.value_omitted_from_data(self.data, self.files, key))
+            if not field.disabled or omitted:
+                continue
+            probe = copy.copy(field)
+            probe.disabled = False  # a disabled field never "has changed": ask as if it were not
+            if probe.has_changed(self.get_initial_for_field(field, name),
+                                 field.widget.value_from_datadict(self.data, self.files, key)):
+                refused.append(str(field.label))
+        return refused
 
     def _check_unflagged_crisis_language(self, cleaned: dict) -> None:
         """An article published unflagged that uses the words of suicide or self-harm (the crisis phrase

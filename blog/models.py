@@ -9,7 +9,7 @@ import reversion
 from anyascii import anyascii
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -42,7 +42,8 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=~Q(name=""), name="author_has_name")]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="author_has_name",
+                                              violation_error_message=_("Give the author a name."))]
 
     def __str__(self):
         return self.name
@@ -79,7 +80,9 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=~Q(name="") & ~Q(slug=""), name="tag_has_name_and_slug")]
+        constraints = [models.CheckConstraint(condition=~Q(name="") & ~Q(slug=""), name="tag_has_name_and_slug",
+                                              violation_error_message=_(
+                                                  "Give the tag a name and a web address (slug)."))]
 
     def __str__(self):
         return self.name
@@ -342,22 +345,33 @@ class Post(models.Model):
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_post", "Can publish, schedule and unpublish articles")]
         constraints = [
-            models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="post_has_title_and_slug"),
-            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_known"),
+            models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="post_has_title_and_slug",
+                                   violation_error_message=_("Give the article a title and a web address (slug).")),
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_known",
+                                   violation_error_message=_("Choose Draft or Published.")),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False), name="published_post_has_date"
+                condition=Q(status="draft") | Q(published_at__isnull=False), name="published_post_has_date",
+                violation_error_message=_(
+                    "A published article needs a publication time: leave it empty to publish now."),
             ),
             models.CheckConstraint(
                 condition=Q(hero_image="") | ((~Q(hero_alt="") | Q(hero_decorative=True)) & ~Q(hero_credit="")),
                 name="hero_image_has_alt_and_credit",
+                violation_error_message=_(
+                    "An image at the top needs a description (or “decorative” ticked) and a credit saying who "
+                    "made it."),
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(sensitive=False) | Q(
                     checked_no_method_detail=True, checked_no_sensational_headline=True, checked_help_resources=True),
                 name="sensitive_post_published_after_safe_messaging_check",
+                violation_error_message=_(
+                    "A sensitive article is published only after an editor ticks every item of the safe-messaging "
+                    "checklist."),
             ),
             models.CheckConstraint(
-                condition=Q(social_image="") | ~Q(social_image_alt=""), name="social_image_has_alt"
+                condition=Q(social_image="") | ~Q(social_image_alt=""), name="social_image_has_alt",
+                violation_error_message=_("Describe your link-preview image for people who cannot see it."),
             ),
             models.CheckConstraint(
                 condition=~(Q(featured=True) & Q(sensitive=True)), name="sensitive_post_not_featured",
@@ -411,13 +425,18 @@ class Post(models.Model):
         return reverse("admin:blog_post_preview", args=[self.pk])
 
     def clean(self):
+        # "Published" with no time means now: set before any rule that needs a date reads it.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
         errors = {}  # every problem at once, each next to its field where it has one
         if self.hero_image and not (self.hero_alt or self.hero_decorative):
             errors["hero_alt"] = ("Describe the image for people who cannot see it, or tick “decorative” if it adds "
                                   "nothing they would miss.")
         if self.status == self.Status.PUBLISHED and self.sensitive and not self.safe_messaging_checked:
-            errors[NON_FIELD_ERRORS] = ("A sensitive article is published only after an editor ticks every item of "
-                                        "the safe-messaging checklist.")
+            # Next to the first unticked item, which also spares the editor the constraint's repeat of it.
+            unticked = next(name for name in SAFE_MESSAGING_CHECKLIST if not getattr(self, name))
+            errors[unticked] = _("A sensitive article is published only after an editor ticks every item of the "
+                                 "safe-messaging checklist: tick this one once it is true, or save it as a draft.")
         if self.featured and self.sensitive:
             errors["featured"] = SENSITIVE_NOT_FEATURED
         if hasattr(self, "publisher") and (problems := self.publication_problems(self.publisher)):
@@ -566,7 +585,9 @@ class Page(models.Model):
 
     class Meta:
         ordering = ["title"]
-        constraints = [models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="page_has_title_and_slug")]
+        constraints = [models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="page_has_title_and_slug",
+                                              violation_error_message=_(
+                                                  "Give the page a title and a web address (slug)."))]
 
     def __str__(self):
         return self.title
@@ -633,7 +654,9 @@ class Vote(models.Model):
     objects = VoteQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "voter"], name="one_vote_per_visitor_and_post")]
+        constraints = [models.UniqueConstraint(fields=["post", "voter"], name="one_vote_per_visitor_and_post",
+                                               violation_error_message=_(
+                                                   "This visitor has already upvoted this article."))]
 
     def __str__(self):
         return f"upvote of {self.post_id} on {self.created_on}"
@@ -680,10 +703,13 @@ class ShareCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["post", "network", "day"], name="one_share_count_per_day"),
+            models.UniqueConstraint(fields=["post", "network", "day"], name="one_share_count_per_day",
+                                    violation_error_message=_(
+                                        "This day's share count for this article and network exists already: change "
+                                        "that one.")),
             models.CheckConstraint(condition=Q(network__in=[
                 "whatsapp", "x", "facebook", "linkedin", "telegram", "email", "copy", "device",
-            ]), name="share_network_known"),
+            ]), name="share_network_known", violation_error_message=_("Choose one of the networks listed.")),
         ]
 
     def __str__(self):
@@ -722,7 +748,9 @@ class ReviewerProfile(models.Model):
         ordering = ["name"]
         verbose_name = gettext_lazy("reviewer profile")
         constraints = [models.CheckConstraint(condition=~Q(name="") & ~Q(credentials=""),
-                                              name="reviewer_profile_has_name_and_credentials")]
+                                              name="reviewer_profile_has_name_and_credentials",
+                                              violation_error_message=_(
+                                                  "Give the reviewer's name and credentials as readers see them."))]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}"
@@ -756,9 +784,12 @@ class Review(models.Model):
         ordering = ["-reviewed_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(reviewer_name="") & ~Q(reviewer_credentials=""),
-                                   name="review_names_reviewer_and_credentials"),
+                                   name="review_names_reviewer_and_credentials",
+                                   violation_error_message=_("A review names its reviewer and their credentials.")),
             models.CheckConstraint(condition=Q(next_review_due__gt=F("reviewed_on")),
-                                   name="next_review_after_review"),
+                                   name="next_review_after_review",
+                                   violation_error_message=_(
+                                       "The next review is due after the day of this review: choose a later date.")),
         ]
 
     def __str__(self):
@@ -907,3 +938,27 @@ def plain_text(html_text: str) -> str:
 
 def reading_minutes(markdown_text: str) -> int:
     return max(1, math.ceil(len(WORD.findall(markdown_text or "")) / WORDS_PER_MINUTE))
+
+
+class Correction(models.Model):
+    """A dated note to readers when a correction changes what an article says (the editorial policy's
+    promise). Its date is when it was recorded, never typed: a correction cannot be backdated."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(
+        _("what was corrected"), max_length=600,
+        help_text=_("For readers, in a sentence or two: what the article said before and what it says now, e.g. "
+                    "“An earlier version gave the wrong hours for the helpline.”"),
+    )
+    corrected_at = models.DateTimeField(_("corrected on"), auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    editable=False, related_name="+")
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(note=""), name="correction_has_note",
+                                              violation_error_message=_("Say what was corrected."))]
+
+    def __str__(self):
+        return _("Correction of %(day)s") % {"day": f"{timezone.localtime(self.corrected_at):%-d %b %Y}"} \
+            if self.corrected_at else str(_("New correction"))

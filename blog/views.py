@@ -80,7 +80,8 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The same page for every reader, except right after a vote without JavaScript (?voted=1):
     that one shows the voter's own state and is kept out of every cache."""
     just_voted = "voted" in request.GET
-    posts = Post.objects.published().select_related("author").prefetch_related("tags").defer(*MARKDOWN_SOURCES)
+    posts = Post.objects.published().select_related("author").prefetch_related("tags", "corrections").defer(
+        *MARKDOWN_SOURCES)
     if just_voted:
         posts = posts.with_upvoted_by(voter_key(voter_of(request)))
     post = posts.filter(slug=slug).first()

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from idare.crypto import EncryptedTextField
@@ -77,10 +78,12 @@ class Programme(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="programme_has_title_and_slug"),
+            models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="programme_has_title_and_slug",
+                                   violation_error_message=_("Give the programme a title and a web address (slug).")),
             models.CheckConstraint(
                 condition=Q(kind__in=["workshop", "circle", "campus", "workplace", "volunteering"]),
                 name="programme_kind_known",
+                violation_error_message=_("Choose one of the kinds of programme listed."),
             ),
         ]
 
@@ -170,12 +173,21 @@ class Session(models.Model):
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_it_starts"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_has_places"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_it_starts",
+                                   violation_error_message=_(
+                                       "A session ends after it starts: choose a later end time.")),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_has_places",
+                                   violation_error_message=_("A session has at least one place.")),
             # Never overbooked, whatever the code above it does.
-            models.CheckConstraint(condition=Q(confirmed_count__lte=F("capacity")), name="session_never_overbooked"),
-            models.CheckConstraint(condition=Q(mode__in=["online", "in_person"]), name="session_mode_known"),
-            models.UniqueConstraint(fields=["slug"], condition=~Q(slug=""), name="session_seed_slug_unique"),
+            models.CheckConstraint(condition=Q(confirmed_count__lte=F("capacity")), name="session_never_overbooked",
+                                   violation_error_message=_(
+                                       "More people are confirmed than the session has places: raise the places, or "
+                                       "move someone to the waiting list first.")),
+            models.CheckConstraint(condition=Q(mode__in=["online", "in_person"]), name="session_mode_known",
+                                   violation_error_message=_("Choose online or in person.")),
+            models.UniqueConstraint(fields=["slug"], condition=~Q(slug=""), name="session_seed_slug_unique",
+                                    violation_error_message=_(
+                                        "Another session has this short name (slug) already: choose another.")),
         ]
 
     def __str__(self):
@@ -333,13 +345,16 @@ class Registration(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "confirmed", "waitlisted"]), name="registration_status_known"
+                condition=Q(status__in=["pending", "confirmed", "waitlisted"]), name="registration_status_known",
+                violation_error_message=_("Choose pending, confirmed or waiting list."),
             ),
             # A place, or a place on the waiting list, is held only from the e-mail's confirmation on.
             models.CheckConstraint(
                 condition=Q(status="pending", confirmed_at__isnull=True)
                 | (~Q(status="pending") & Q(confirmed_at__isnull=False)),
                 name="registration_held_once_confirmed",
+                violation_error_message=_("A registration holds a place only once it is confirmed, and a confirmed "
+                                          "one has its confirmation time."),
             ),
         ]
 

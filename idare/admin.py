@@ -17,7 +17,27 @@ from idare.markdown import validate_markdown
 from idare.models import CrisisPhrase, LaunchFact, Snippet
 
 
-class MarkdownAdmin(MarkdownxModelAdmin):
+class SaysWhatChanged(admin.ModelAdmin):
+    """A save that changes nothing says so, instead of "changed successfully" over a history entry that
+    reads "No fields changed"; a change the form refused (a field this account may not change, sent
+    anyway) is named in a warning. Forms list what they refused in `refused_changes` (labels)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        request.idare_nothing_changed = change and not form.has_changed() and not any(
+            formset.has_changed() for formset in formsets)
+        for label in getattr(form, "refused_changes", []):
+            messages.warning(request, _("Only an editor changes “%(field)s”: your change to it was not saved.")
+                             % {"field": label})
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        if level == messages.SUCCESS and getattr(request, "idare_nothing_changed", False):
+            request.idare_nothing_changed = False  # one notice, not one per message Django adds
+            message, level = _("Nothing changed, so there was nothing to save."), messages.INFO
+        super().message_user(request, message, level, extra_tags, fail_silently)
+
+
+class MarkdownAdmin(SaysWhatChanged, MarkdownxModelAdmin):
     """markdownx's editor, and every Markdown field checked before it is rendered: text too costly to
     render (idare/markdown.py) comes back with the reason instead of holding a worker."""
 

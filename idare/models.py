@@ -49,7 +49,8 @@ class RateLimitCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["scope", "bucket", "window_start"], name="one_counter_per_window"),
+            models.UniqueConstraint(fields=["scope", "bucket", "window_start"], name="one_counter_per_window",
+                                    violation_error_message=_("This counter exists already for this window.")),
         ]
 
     def __str__(self):
@@ -83,7 +84,8 @@ class Snippet(models.Model):
 
     class Meta:
         ordering = ["slug"]
-        constraints = [models.CheckConstraint(condition=~models.Q(slug=""), name="snippet_has_slug")]
+        constraints = [models.CheckConstraint(condition=~models.Q(slug=""), name="snippet_has_slug",
+                                              violation_error_message=_("Give the snippet a short name (slug)."))]
 
     def __str__(self):
         return self.description or self.slug
@@ -133,7 +135,9 @@ class CrisisPhrase(models.Model):
         verbose_name = _("crisis phrase")
         verbose_name_plural = _("crisis phrases")
         ordering = ["language", "kind", "normalised"]
-        constraints = [models.CheckConstraint(condition=~models.Q(normalised=""), name="crisis_phrase_has_words")]
+        constraints = [models.CheckConstraint(condition=~models.Q(normalised=""), name="crisis_phrase_has_words",
+                                              violation_error_message=_(
+                                                  "Write the phrase: it needs at least one word."))]
 
     def __str__(self):
         return self.phrase
@@ -201,10 +205,14 @@ class LaunchFact(models.Model):
         verbose_name_plural = _("launch checklist")
         constraints = [
             models.CheckConstraint(condition=~models.Q(slug="") & ~models.Q(question=""),
-                                   name="launch_fact_has_question"),
+                                   name="launch_fact_has_question",
+                                   violation_error_message=_(
+                                       "A launch fact needs a short name (slug) and its question.")),
             # Supplied exactly when there is an answer: the checklist and the deploy check cannot disagree.
             models.CheckConstraint(condition=models.Q(answer="") ^ models.Q(supplied_at__isnull=False),
-                                   name="launch_fact_supplied_with_answer"),
+                                   name="launch_fact_supplied_with_answer",
+                                   violation_error_message=_(
+                                       "Write the answer, or leave the answer empty if it has not been supplied yet.")),
         ]
 
     def __str__(self):

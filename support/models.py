@@ -81,7 +81,8 @@ class Helpline(models.Model):
     class Meta:
         ordering = ["urgency", "name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name="") & ~Q(numbers=""), name="helpline_has_name_and_number"),
+            models.CheckConstraint(condition=~Q(name="") & ~Q(numbers=""), name="helpline_has_name_and_number",
+                                   violation_error_message=_("Give the helpline a name and at least one number.")),
         ]
 
     def __str__(self):
@@ -161,8 +162,12 @@ class OpeningPeriod(models.Model):
         ordering = ["first_day", "opens"]
         verbose_name = _("opening period")
         constraints = [
-            models.CheckConstraint(condition=Q(first_day__lte=6) & Q(last_day__lte=6), name="period_days_known"),
-            models.CheckConstraint(condition=~Q(opens=models.F("closes")), name="period_opens_and_closes"),
+            models.CheckConstraint(condition=Q(first_day__lte=6) & Q(last_day__lte=6), name="period_days_known",
+                                   violation_error_message=_("Choose the days from the list, Monday to Sunday.")),
+            models.CheckConstraint(condition=~Q(opens=models.F("closes")), name="period_opens_and_closes",
+                                   violation_error_message=_(
+                                       "The closing time must differ from the opening time: for all day, choose 00:00 "
+                                       "to 23:59.")),
         ]
 
     def __str__(self):
@@ -217,8 +222,10 @@ class HelplineChannel(models.Model):
         ordering = ["position", "kind"]
         verbose_name = _("channel")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=ChannelKind.values), name="channel_kind_known"),
-            models.CheckConstraint(condition=~Q(address=""), name="channel_has_address"),
+            models.CheckConstraint(condition=Q(kind__in=ChannelKind.values), name="channel_kind_known",
+                                   violation_error_message=_("Choose one of the kinds of channel listed.")),
+            models.CheckConstraint(condition=~Q(address=""), name="channel_has_address",
+                                   violation_error_message=_("Give the channel's number or address.")),
         ]
 
     def __str__(self):
@@ -288,7 +295,8 @@ class Named(models.Model):
     class Meta:
         abstract = True
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=~Q(name="") & ~Q(slug=""), name="%(class)s_has_name")]
+        constraints = [models.CheckConstraint(condition=~Q(name="") & ~Q(slug=""), name="%(class)s_has_name",
+                                              violation_error_message=_("Give it a name and a web address (slug)."))]
 
     def __str__(self):
         return self.name
@@ -372,10 +380,14 @@ class Provider(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name="") & ~Q(slug=""), name="provider_has_name"),
-            models.CheckConstraint(condition=Q(online=True) | Q(in_person=True), name="provider_has_a_mode"),
-            models.CheckConstraint(condition=Q(in_person=False) | ~Q(city=""), name="in_person_provider_has_city"),
-            models.CheckConstraint(condition=Q(fee_band__in=FeeBand.values), name="provider_fee_band_known"),
+            models.CheckConstraint(condition=~Q(name="") & ~Q(slug=""), name="provider_has_name",
+                                   violation_error_message=_("Give the provider a name and a web address (slug).")),
+            models.CheckConstraint(condition=Q(online=True) | Q(in_person=True), name="provider_has_a_mode",
+                                   violation_error_message=_("Tick online, in person, or both.")),
+            models.CheckConstraint(condition=Q(in_person=False) | ~Q(city=""), name="in_person_provider_has_city",
+                                   violation_error_message=_("A provider who sees people in person needs a city.")),
+            models.CheckConstraint(condition=Q(fee_band__in=FeeBand.values), name="provider_fee_band_known",
+                                   violation_error_message=_("Choose one of the fee bands listed.")),
         ]
 
     def __str__(self):
@@ -421,8 +433,10 @@ class Service(models.Model):
     class Meta:
         ordering = ["position", "title"]
         constraints = [
-            models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="service_has_title"),
-            models.CheckConstraint(condition=Q(fee_band__in=["", *FeeBand.values]), name="service_fee_band_known"),
+            models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="service_has_title",
+                                   violation_error_message=_("Give the service a title and a web address (slug).")),
+            models.CheckConstraint(condition=Q(fee_band__in=["", *FeeBand.values]), name="service_fee_band_known",
+                                   violation_error_message=_("Choose one of the fee bands listed, or none.")),
         ]
 
     def __str__(self):
@@ -460,7 +474,8 @@ class SupportText(models.Model):
     class Meta:
         ordering = ["slug"]
         verbose_name = "Support text"
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="support_text_has_title")]
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="support_text_has_title",
+                                              violation_error_message=_("Give the text a title."))]
 
     def __str__(self):
         return self.get_slug_display()
@@ -557,10 +572,15 @@ class Inbound(models.Model):
         abstract = True
         ordering = ["-received_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=Status.values), name="%(class)s_status_known"),
-            models.CheckConstraint(condition=Q(reply_by__in=ReplyBy.values), name="%(class)s_reply_by_known"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="%(class)s_status_known",
+                                   violation_error_message=_("Choose one of the statuses listed.")),
+            models.CheckConstraint(condition=Q(reply_by__in=ReplyBy.values), name="%(class)s_reply_by_known",
+                                   violation_error_message=_("Choose how to reply from the list.")),
             models.CheckConstraint(condition=Q(status="closed") ^ Q(closed_at__isnull=True),
-                                   name="%(class)s_closed_when_closed"),
+                                   name="%(class)s_closed_when_closed",
+                                   violation_error_message=_(
+                                       "A closed record has a closing time, and an open one has none: set the status "
+                                       "again and save.")),
         ]
 
     def __str__(self):
@@ -602,8 +622,10 @@ class Enquiry(Inbound):
         permissions = [("handle_enquiry", "Can read and triage enquiries")]
         constraints = [
             *Inbound.Meta.constraints,
-            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="enquiry_mode_known"),
-            models.CheckConstraint(condition=Q(budget__in=Budget.values), name="enquiry_budget_known"),
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="enquiry_mode_known",
+                                   violation_error_message=_("Choose online, in person, or either.")),
+            models.CheckConstraint(condition=Q(budget__in=Budget.values), name="enquiry_budget_known",
+                                   violation_error_message=_("Choose one of the budgets listed.")),
         ]
 
     def clean(self):
@@ -623,7 +645,8 @@ class ContactMessage(Inbound):
         permissions = [("handle_contact_message", "Can read and answer contact messages")]
         constraints = [
             *Inbound.Meta.constraints,
-            models.CheckConstraint(condition=Q(topic__in=Topic.values), name="contact_topic_known"),
+            models.CheckConstraint(condition=Q(topic__in=Topic.values), name="contact_topic_known",
+                                   violation_error_message=_("Choose one of the topics listed.")),
         ]
 
 
@@ -642,7 +665,9 @@ class StaffAccess(models.Model):
         verbose_name_plural = "staff accesses"
         constraints = [
             models.CheckConstraint(condition=Q(enquiry__isnull=True) ^ Q(contact_message__isnull=True),
-                                   name="access_to_one_record"),
+                                   name="access_to_one_record",
+                                   violation_error_message=_(
+                                       "An access is to one enquiry or one message, not both or neither.")),
         ]
 
     def __str__(self):

@@ -193,8 +193,24 @@ def post_form(post: Post | None = None, **overrides) -> dict:
                  "checked_help_resources", "featured"):
         if post is not None and getattr(post, flag):
             data[flag] = "on"
+    if post is not None:
+        data.update(correction_forms(post))
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def correction_forms(post: Post) -> dict:
+    """The corrections inline as the admin shows it on a published article (a draft has none): its
+    management form and each correction as it stands, none added."""
+    if Post.objects.filter(pk=post.pk, status=Post.Status.PUBLISHED).exists() is False:
+        return {}
+    corrections = list(post.corrections.all())
+    data = {"corrections-TOTAL_FORMS": str(len(corrections)), "corrections-INITIAL_FORMS": str(len(corrections)),
+            "corrections-MIN_NUM_FORMS": "0", "corrections-MAX_NUM_FORMS": "1000"}
+    for number, correction in enumerate(corrections):
+        data |= {f"corrections-{number}-id": str(correction.pk), f"corrections-{number}-post": str(post.pk),
+                 f"corrections-{number}-note": correction.note}
+    return data
 
 
 def admin_change_data(response) -> dict:

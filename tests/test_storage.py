@@ -70,8 +70,8 @@ class Bucket:
 
 def hero_form(**overrides) -> dict:
     return {"title": "With a picture", "slug": "with-a-picture", "author": make_author().pk,
-            "excerpt": "About a picture.", "body": "Words.", "status": "published", "published_at_0": "2026-01-01",
-            "published_at_1": "10:00:00", "hero_alt": "A calm sea", "hero_credit": "A photographer",
+            "excerpt": "About a picture.", "body": "Words.", "status": "published", "published_at_0": "",
+            "published_at_1": "", "hero_alt": "A calm sea", "hero_credit": "A photographer",
             "hero_image": SimpleUploadedFile("hero.png", image_bytes("PNG", size=(1600, 900))), **overrides}
 
 

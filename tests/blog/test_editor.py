@@ -74,7 +74,7 @@ def test_admin_hero_upload_is_re_encoded_and_requires_alt_text(staff_client):
     author = make_author()
     form = {
         "title": "With a picture", "slug": "with-a-picture", "author": author.pk, "excerpt": "About a picture.",
-        "body": "Words.", "status": "published", "published_at_0": "2026-01-01", "published_at_1": "10:00:00",
+        "body": "Words.", "status": "published", "published_at_0": "", "published_at_1": "",
         "hero_alt": "", "hero_credit": "A photographer",
     }
     upload = SimpleUploadedFile("hero.png", image_bytes("PNG", size=(300, 200)))

@@ -104,7 +104,7 @@ def test_an_editors_own_image_replaces_the_card_cropped_to_1200_by_630(staff_cli
     author = make_author()
     form = {
         "title": "With its own preview", "slug": "own-preview", "author": author.pk, "excerpt": "About it.",
-        "body": "Words.", "status": "published", "published_at_0": "2026-01-01", "published_at_1": "10:00:00",
+        "body": "Words.", "status": "published", "published_at_0": "", "published_at_1": "",
         "social_image_alt": "",
     }
     upload = SimpleUploadedFile("preview.jpg", image_bytes("JPEG", size=(1600, 1600)))
