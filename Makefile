@@ -63,6 +63,9 @@ serve: export IDARE_DEMO ?= 1
 # to an article's counts would stop counting after the third visitor. Set them to try the bound.
 serve: export IDARE_UPVOTE_COUNT_RATE ?= off
 serve: export IDARE_SHARE_COUNT_RATE ?= off
+# Searches are counted per network too: here, for every local visitor together (the cache answers
+# repeated ones uncounted), so the bound is ten times production's.
+serve: export IDARE_SEARCH_RATE ?= 300/minute
 serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: setup .secret_key .encryption_key

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from idare.pagecache import MARK
+from idare.pagecache import LOCAL_ONLY, MARK
 
 LIVE_COUNTS = 5  # seconds: pages that show upvote counts
 STANDING = 60  # seconds: everything else a reader sees
@@ -33,6 +33,16 @@ def shared_cache(response: HttpResponse, *, seconds: int = STANDING, expires_at:
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     setattr(response, MARK, seconds)
+    return response
+
+
+def kept_here(response: HttpResponse, *, seconds: int) -> HttpResponse:
+    """For a page the same for every anonymous reader that must not leave this server (a search):
+    idare.pagecache keeps it in this process for `seconds`, never in the shared cache; the response's
+    own Cache-Control (private, no-store) keeps it out of the browser and of a CDN."""
+    if seconds > 0:
+        setattr(response, MARK, seconds)
+        setattr(response, LOCAL_ONLY, True)
     return response
 
 

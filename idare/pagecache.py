@@ -16,7 +16,10 @@ also carry their own lifetime, which views shorten for pages that show live coun
 scheduled publication would change.
 
 Never kept: anything but a 200 to a GET, a response that sets a cookie or varies on one, a request
-from a signed-in member of staff (a session cookie), and anything a view did not mark."""
+from a signed-in member of staff (a session cookie), and anything a view did not mark. A page marked
+with `kept_here` (search results: what people search for stays on the server that answered) is kept
+in this process only, never in the shared cache, and its own Cache-Control keeps it out of browsers
+and CDNs."""
 
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
 MARK = "shared_cache_seconds"  # set on a response by idare.caching.shared_cache
+LOCAL_ONLY = "page_cache_local_only"  # set by idare.caching.kept_here: this process only
 NOT_FORWARDED = {"set-cookie", "date", "server", "connection"}
 
 
@@ -99,6 +103,8 @@ class PageCacheHandler(WSGIHandler):
                       now + seconds, now)
         with self.lock:
             self.keep_locally(key, entry)
+        if getattr(response, LOCAL_ONLY, False):
+            return response
         try:
             caches[settings.IDARE_PAGE_CACHE_ALIAS].set(shared_key(key, version), entry, timeout=seconds)
         except Exception:  # noqa: BLE001 - a shared cache that is down must not break a page
@@ -143,7 +149,7 @@ def storable(request, response) -> bool:
         and not response.streaming
         and not response.cookies
         and "cookie" not in response.get("Vary", "").lower()
-        and "public" in response.get("Cache-Control", "")
+        and ("public" in response.get("Cache-Control", "") or getattr(response, LOCAL_ONLY, False))
     )
 
 
