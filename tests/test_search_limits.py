@@ -102,10 +102,17 @@ def test_an_article_unpublished_since_drops_out_of_a_kept_search(client):
     assert kept.get_absolute_url() in html and gone.get_absolute_url() not in html
 
 
+@pytest.fixture
+def local_memory_cache(settings):
+    """The site's cache in this process's memory, whose keys a test can list (as Redis would hold them)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.mark.usefixtures("local_memory_cache")
 def test_the_site_cache_holds_no_search_in_its_key_names(client):
     make_post(title="Burnout and rest")
     search(client, "burnout")
-    keys = list(caches["default"]._cache)  # local memory: the keys as Redis would hold them
+    keys = list(caches["default"]._cache)
     assert keys and not [key for key in keys if "burnout" in key.lower()]
 
 
@@ -125,6 +132,7 @@ def page_cache(settings):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("local_memory_cache")
 def test_the_page_cache_keeps_a_search_in_its_own_process_only(page_cache):
     from idare.pagecache import PageCacheHandler
 
