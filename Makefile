@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint bench loadtest setup lock chromium check-deploy clean
+.PHONY: run serve test fuzz lint bench loadtest setup lock chromium check-deploy clean
 
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
@@ -63,6 +63,9 @@ serve: export IDARE_DEMO ?= 1
 # to an article's counts would stop counting after the third visitor. Set them to try the bound.
 serve: export IDARE_UPVOTE_COUNT_RATE ?= off
 serve: export IDARE_SHARE_COUNT_RATE ?= off
+# Searches are counted per network too: here, for every local visitor together (the cache answers
+# repeated ones uncounted), so the bound is ten times production's.
+serve: export IDARE_SEARCH_RATE ?= 300/minute
 serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: setup .secret_key .encryption_key
@@ -77,6 +80,15 @@ chromium:
 
 test: setup chromium
 	$(BIN)/pytest -p no:cacheprovider
+
+# The form fuzzers, longer and at random (`make test` and CI try the same 30 examples each, every run):
+# FUZZ_EXAMPLES per form (200), from a seed it prints first; FUZZ_SEED=<that seed> draws the same again.
+fuzz: setup
+	@seed=$${FUZZ_SEED:-$$($(BIN)/python -c 'import secrets; print(secrets.randbelow(2**32))')}; \
+	echo "make fuzz: seed $$seed (again: make fuzz FUZZ_SEED=$$seed)"; \
+	$(BIN)/pytest -p no:cacheprovider tests/test_fuzz_forms.py --hypothesis-profile=fuzz \
+	  --hypothesis-seed=$$seed --hypothesis-show-statistics; \
+	status=$$?; echo "make fuzz: seed $$seed"; exit $$status
 
 lint: setup
 	$(BIN)/ruff check .

@@ -3,13 +3,21 @@
 On PostgreSQL the title weighs more than the subtitle, which weighs more than the body; the query
 reads like a search engine's (`websearch_to_tsquery`: "quoted phrases", -excluded, or); a GIN index
 over the same expression keeps it fast however large the archive; snippets come from ts_headline.
-When nothing matches, trigram similarity (pg_trgm) on titles forgives typos."""
+When nothing matches, trigram similarity (pg_trgm) on titles forgives typos.
+
+What a search found is kept in the site's cache for IDARE_SEARCH_CACHE_SECONDS (the ids, the
+snippets), so a common search runs once a minute however many people ask; the articles themselves
+are read again on every answer, so one unpublished or edited since is never shown as it was. The
+cache key is an HMAC of the query: the cache (Redis, when shared) holds no search in its key names."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -17,6 +25,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -52,6 +61,7 @@ def clean_query(raw: str) -> str:
 
 
 def search(posts: QuerySet, raw_query: str, limit: int = 20) -> Results:
+    """Runs the search (see `remembered` for one already run)."""
     query = clean_query(raw_query)
     if not query:
         return Results("", [], False)
@@ -128,3 +138,37 @@ def _highlighted(text: str) -> SafeString:
     """Escape everything, then turn the match markers into <mark>: the snippet is text from the
     database and must never become markup."""
     return mark_safe(escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))  # noqa: S308
+
+
+# --- searches kept for a minute ------------------------------------------------------------------
+
+def _cache_key(query: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), query.encode("utf-8", "surrogatepass"), hashlib.sha256)
+    return f"search:{digest.hexdigest()[:40]}"
+
+
+def remember(results: Results) -> None:
+    """Keeps what `search` found, for everyone who asks the same within the next minute."""
+    if settings.IDARE_SEARCH_CACHE_SECONDS > 0 and results.query:
+        found = [(post.pk, str(post.snippet)) for post in results.posts]
+        cache.set(_cache_key(results.query), (found, results.corrected), settings.IDARE_SEARCH_CACHE_SECONDS)
+
+
+def remembered(posts: QuerySet, raw_query: str) -> Results | None:
+    """What the same search found less than a minute ago, among `posts` as they are now (an
+    article unpublished since drops out); None when nothing is kept."""
+    query = clean_query(raw_query)
+    if not query or settings.IDARE_SEARCH_CACHE_SECONDS <= 0:
+        return None
+    kept = cache.get(_cache_key(query))
+    if kept is None:
+        return None
+    found, corrected = kept
+    by_id = posts.defer(*ARTICLE_TEXTS).in_bulk([pk for pk, _ in found])
+    shown = []
+    for pk, snippet in found:
+        if pk in by_id:
+            post = by_id[pk]
+            post.snippet = mark_safe(snippet)  # noqa: S308 - made safe by _highlighted or escape() before it was kept
+            shown.append(post)
+    return Results(query, shown, corrected)

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.models import MARKDOWN_SOURCES, Author, Page, Post, PreviewLink, ShareCount, SlugRedirect, Tag, Vote
+from blog.search import clean_query, remember, remembered
 from blog.search import search as search_posts
 from blog.sharing import LINK_NETWORKS, SCRIPT_NETWORKS, opened_from_this_site
 from blog.voters import remember_voter, voter_key, voter_of
-from idare.caching import LIVE_COUNTS, STANDING, shared_cache
+from idare.caching import LIVE_COUNTS, STANDING, kept_here, shared_cache
 from idare.crisis import is_crisis_query
 from idare.origin import same_origin_required
 from idare.ratelimit import network_key, over_limit, parse_rate
@@ -119,14 +120,36 @@ def feed(feed_view):
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """The same answer for everyone, but kept out of every cache, the browser's included: what people
-    search for on a mental-health site is nobody else's business (and never logged: the access log has
-    no query, and nothing here writes a row or a line). A search that reads as a person in crisis puts
-    help first; results, if any, follow."""
-    results = search_posts(Post.objects.published().select_related("author"), request.GET.get("q", ""))
-    crisis = is_crisis_query(results.query)
+    """The same answer for everyone, kept out of the browser's cache and any CDN: what people search
+    for on a mental-health site is nobody else's business (and never logged: the access log has no
+    query; the only row an ordinary search writes is the rate limit's count, under an HMAC of the
+    network). A search that reads as a person in crisis puts help first; results, if any, follow.
+
+    The finished page is kept for a minute by this process's page cache, and what a search found by
+    the site's cache (blog/search.py, under the normalised query), for everyone. Only searches that
+    must run count against the network's IDARE_SEARCH_RATE; past it, a calm 429 with the helplines.
+    A search that reads as a person in crisis is never counted nor refused: whoever shares their
+    network (an office, a campus, a carrier's NAT), they get help first, and leave no row."""
+    published = Post.objects.published().select_related("author")
+    query = clean_query(request.GET.get("q", ""))
+    crisis = is_crisis_query(query)
+    results = remembered(published, query)
+    if results is None:
+        counted = query and not crisis
+        retry_after = over_limit(request, "search", parse_rate(settings.IDARE_SEARCH_RATE)) if counted else None
+        if retry_after is not None:
+            return _search_paused(request, query, retry_after)
+        results = search_posts(published, query)
+        remember(results)
     topics = [] if results.posts or crisis else Tag.objects.with_published_posts()[:12]
     response = render(request, "blog/search.html", {"results": results, "topics": topics, "crisis": crisis})
+    patch_cache_control(response, private=True, no_store=True)
+    return kept_here(response, seconds=settings.IDARE_SEARCH_CACHE_SECONDS, reads_query=("q",))
+
+
+def _search_paused(request: HttpRequest, query: str, retry_after: int) -> HttpResponse:
+    response = render(request, "blog/search_paused.html", {"query": query, "retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
     patch_cache_control(response, private=True, no_store=True)
     return response
 

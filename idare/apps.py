@@ -6,7 +6,8 @@ from django.db.models.signals import post_migrate
 
 class IdareConfig(AppConfig):
     """The project itself as an app: what every app shares (rate limits, the content import,
-    snapshots kept outside the database, site-wide snippets, the crisis phrases)."""
+    snapshots kept outside the database, site-wide snippets, the crisis phrases, lookups in which an
+    integer no column holds matches nothing)."""
 
     name = "idare"
     verbose_name = "Site"
@@ -16,10 +17,12 @@ class IdareConfig(AppConfig):
         from idare import (
             checks,  # noqa: F401 - registers the deployment checks
             crisis,
+            lookups,
             sessions,  # noqa: F401 - marks staff sessions at sign-in
             snippets,
         )
 
+        lookups.register()
         snippets.connect()
         crisis.connect()
         post_migrate.connect(record_key_check, sender=self)

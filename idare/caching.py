@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from idare.pagecache import MARK, READS
+from idare.pagecache import LOCAL_ONLY, MARK, READS
 
 LIVE_COUNTS = 5  # seconds: pages that show upvote counts
 STANDING = 60  # seconds: everything else a reader sees
@@ -38,6 +38,18 @@ def shared_cache(response: HttpResponse, *, seconds: int = STANDING, expires_at:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     setattr(response, MARK, seconds)
     setattr(response, READS, tuple(reads_query))
+    return response
+
+
+def kept_here(response: HttpResponse, *, seconds: int, reads_query: Iterable[str] = ()) -> HttpResponse:
+    """For a page the same for every anonymous reader that must not leave this server (a search):
+    idare.pagecache keeps it in this process for `seconds`, never in the shared cache; the response's
+    own Cache-Control (private, no-store) keeps it out of the browser and of a CDN. As with
+    shared_cache, `reads_query` names every query parameter the page depends on."""
+    if seconds > 0:
+        setattr(response, MARK, seconds)
+        setattr(response, READS, tuple(reads_query))
+        setattr(response, LOCAL_ONLY, True)
     return response
 
 

@@ -16,7 +16,9 @@ also carry their own lifetime, which views shorten for pages that show live coun
 scheduled publication would change.
 
 Never kept: anything but a 200 to a GET, a response that sets a cookie or varies on one, a request
-from a signed-in member of staff, and anything a view did not mark.
+from a signed-in member of staff, and anything a view did not mark. A page marked with `kept_here`
+(search results: what people search for stays on the server that answered) is kept in this process
+only, never in the shared cache, and its own Cache-Control keeps it out of browsers and CDNs.
 
 Nothing a client sends turns the cache off: a session cookie counts only when it is a live staff
 session (idare.sessions; a forged one costs one lookup and gets the kept page), and the key holds
@@ -47,6 +49,7 @@ from idare.sessions import is_staff_session
 logger = logging.getLogger(__name__)
 MARK = "shared_cache_seconds"  # set on a response by idare.caching.shared_cache
 READS = "shared_cache_reads_query"  # likewise: the query parameters the page depends on
+LOCAL_ONLY = "page_cache_local_only"  # set by idare.caching.kept_here: this process only
 NOT_FORWARDED = {"set-cookie", "date", "server", "connection"}
 
 
@@ -143,6 +146,8 @@ class PageCacheHandler(WSGIHandler):
                       now + seconds, now)
         with self.lock:
             self.keep_locally(key, entry)
+        if getattr(response, LOCAL_ONLY, False):
+            return response
         try:
             caches[settings.IDARE_PAGE_CACHE_ALIAS].set_many(
                 {shared_key(key, version): entry, shared_key(("reads", key[2]), version): tuple(reads)},
@@ -239,7 +244,7 @@ def storable(request, response) -> bool:
         and not response.streaming
         and not response.cookies
         and "cookie" not in response.get("Vary", "").lower()
-        and "public" in response.get("Cache-Control", "")
+        and ("public" in response.get("Cache-Control", "") or getattr(response, LOCAL_ONLY, False))
     )
 
 

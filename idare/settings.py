@@ -360,6 +360,12 @@ IDARE_REGISTRATION_RATE = env_rate("IDARE_REGISTRATION_RATE", "10/hour")
 # Registrations one network makes for one session: a household or an office can still come
 # together, a script cannot take a session's places (over it, the form comes back, 429).
 IDARE_SESSION_REGISTRATION_RATE = env_rate("IDARE_SESSION_REGISTRATION_RATE", "4/day")
+# Searches per visitor network that must run (blog/search.py keeps what each search found for
+# IDARE_SEARCH_CACHE_SECONDS, for everyone, and a kept answer counts against nobody): enough for a
+# person reading around, too few to keep the database busy. Over it, a calm 429 that lists the
+# helplines; a search that reads as a person in crisis is never refused.
+IDARE_SEARCH_RATE = env_rate("IDARE_SEARCH_RATE", "30/minute")
+IDARE_SEARCH_CACHE_SECONDS = int(os.environ.get("IDARE_SEARCH_CACHE_SECONDS", "60"))
 
 
 def env_days(name: str, default: int) -> int:

@@ -1,5 +1,6 @@
 import contextlib
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,15 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
+from hypothesis import settings as hypothesis_settings
+
+# The fuzzers (tests/test_fuzz_forms.py) try the same examples on every run, and keep no example
+# database: whether the suite is green is the code's doing, never the draw's. `make fuzz` loads the
+# "fuzz" profile instead: many more examples, drawn at random from a seed it prints.
+hypothesis_settings.register_profile("default", max_examples=30, derandomize=True, database=None)
+hypothesis_settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")),
+                                     derandomize=False, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_configure(config):
