@@ -169,7 +169,7 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     readonly_fields = ["saved_length", "generated_card", "safe_messaging_check", "review_record"]
 
     class Media:
-        js = ["js/admin-count.js", "js/admin-words.js"]
+        js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js"]
         css = {"all": ["css/admin-editorial.css"]}
 
     def get_queryset(self, request):

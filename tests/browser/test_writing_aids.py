@@ -50,3 +50,47 @@ def test_the_word_count_follows_the_typing_and_matches_the_servers_after_saving(
     expect(page.locator(".field-saved_length .readonly")).to_have_text(live)
     assert_no_axe_violations(page, "the article form with its word count")
     page.recorder.assert_clean()
+
+
+def test_leaving_unsaved_changes_asks_first_and_saving_does_not(browsing, editor):
+    page = browsing.new_page()
+    sign_in(page)
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        if len(asked) == 1:
+            dialog.dismiss()  # "Stay on page"
+        else:
+            dialog.accept()
+
+    page.on("dialog", answer)
+    page.locator(".breadcrumbs").get_by_role("link", name="Posts").click()  # nothing typed yet: leaves without asking
+    page.wait_for_url("**/admin/blog/post/")
+    assert asked == []
+
+    page.goto("/admin/blog/post/add/")
+    start_article(page, "Leaving Early")
+    page.locator("#id_body").click()
+    page.locator("#id_body").press_sequentially("Half a thought")
+    page.locator(".breadcrumbs").get_by_role("link", name="Posts").click()
+    expect(page.locator("#id_body")).to_have_value("Half a thought")  # stayed, the text still there
+    assert asked == ["beforeunload"] and page.url.endswith("/admin/blog/post/add/")
+
+    page.click("input[name=_continue]")  # saving is not leaving
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    assert asked == ["beforeunload"]
+    page.locator(".breadcrumbs").get_by_role("link", name="Posts").click()  # saved: nothing to lose
+    page.wait_for_url("**/admin/blog/post/")
+    assert asked == ["beforeunload"]
+
+    post = Post.objects.get(title="Leaving Early")
+    page.goto(f"/admin/blog/post/{post.pk}/change/")
+    page.locator("#id_body").click()
+    page.locator("#id_body").press_sequentially(", finished.")
+    page.locator(".breadcrumbs").get_by_role("link", name="Posts").click()  # asked again; this time leave
+    page.wait_for_url("**/admin/blog/post/")
+    assert asked == ["beforeunload", "beforeunload"]
+    post.refresh_from_db()
+    assert post.body == "Half a thought"
+    page.recorder.assert_clean()
