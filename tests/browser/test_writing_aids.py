@@ -94,3 +94,47 @@ def test_leaving_unsaved_changes_asks_first_and_saving_does_not(browsing, editor
     post.refresh_from_db()
     assert post.body == "Half a thought"
     page.recorder.assert_clean()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_preview_link_is_shown_whole_and_copied_with_one_button(browsing, editor, width):
+    post = Post.objects.filter(status=Post.Status.PUBLISHED).first()
+    page = browsing.new_page(viewport={"width": width, "height": 900}, permissions=["clipboard-write"])
+    sign_in(page)
+    page.goto(f"/admin/blog/post/{post.pk}/preview-links/")
+    page.click("input[value='Make a preview link']")
+    link = page.locator(".preview-link-url").first
+    url = link.inner_text()
+    assert url.startswith("http") and "/blog/preview/" in url
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"the link runs off the screen: {box}"
+    assert box["width"] >= min(width * 0.75, 400), f"the link is squeezed into a narrow column: {box}"
+    assert link.evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing of it hidden inside its box
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert_no_axe_violations(page, f"the preview links page at {width} px")
+
+    # The site's Permissions-Policy refuses clipboard-read, so the test notes what reaches the real
+    # clipboard.writeText; "Copied" appears only once the browser has resolved it.
+    page.evaluate("""() => { const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+                             window.copied = []; navigator.clipboard.writeText = text => {
+                               window.copied.push(text); return write(text); }; }""")
+    page.get_by_role("button", name="Copy link").first.click()
+    expect(page.locator("#copy-status")).to_have_text("Copied")
+    assert page.evaluate("window.copied") == [url]
+
+    # A browser that refuses the clipboard: the link is selected and the page says how to copy it.
+    page.evaluate("() => { navigator.clipboard.writeText = () => Promise.reject(new Error('refused')); }")
+    page.get_by_role("button", name="Copy link").first.click()
+    expect(page.locator("#copy-status")).to_have_text("Link selected: press Ctrl+C (⌘C on a Mac) to copy it.")
+    assert page.evaluate("window.getSelection().toString()").strip() == url
+    page.recorder.assert_clean()
+
+
+def test_without_javascript_a_preview_link_is_text_with_no_dead_copy_button(browsing, editor):
+    post = Post.objects.filter(status=Post.Status.PUBLISHED).first()
+    page = browsing.new_page(java_script_enabled=False)
+    sign_in(page)
+    page.goto(f"/admin/blog/post/{post.pk}/preview-links/")
+    page.click("input[value='Make a preview link']")
+    expect(page.locator(".preview-link-url")).to_contain_text("/blog/preview/")
+    expect(page.get_by_role("button", name="Copy link")).to_have_count(0)
