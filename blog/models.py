@@ -7,6 +7,7 @@ import secrets
 
 import reversion
 from anyascii import anyascii
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -896,10 +897,18 @@ def render_sources(text: str) -> str:
     return render_markdown("\n".join(f"1. {item}" for item in items)) if items else ""
 
 
+def markdown_fields() -> list[tuple[type[models.Model], str]]:
+    """Every stored text that may show an uploaded image: each Markdown field of every app (articles,
+    pages, snippets, programmes, support texts…) and an article's sources."""
+    fields = [(model, field.name) for model in apps.get_models() for field in model._meta.get_fields()
+              if isinstance(field, MarkdownxField)]
+    return [*fields, (Post, "sources")]
+
+
 def image_in_use(name: str) -> bool:
     url = default_storage.url(name)
-    return (Post.objects.filter(Q(hero_image=name) | Q(social_image=name) | Q(body__contains=url)).exists()
-            or Page.objects.filter(body__contains=url).exists())
+    return Post.objects.filter(Q(hero_image=name) | Q(social_image=name)).exists() or any(
+        model._default_manager.filter(**{f"{field}__contains": url}).exists() for model, field in markdown_fields())
 
 
 def delete_images_unless_used(names: set[str]) -> None:
