@@ -102,3 +102,20 @@ def test_an_image_dropped_from_an_article_stays_while_a_programme_shows_it(staff
         post.body = "No image any more."
         post.save()
     assert files_of(media_root, shared) == before
+
+
+def test_the_same_image_uploaded_again_counts_its_day_from_the_new_upload(staff_client, media_root):
+    first = upload(staff_client, (10, 90, 90))
+    age(media_root, first, 30)  # left unused from a day ago, and not purged yet
+    again = upload(staff_client, (10, 90, 90))
+    assert again == first  # stored by content: the same name
+    assert purge().startswith("0 ")
+    assert (media_root / again.removeprefix("/media/")).is_file()
+
+
+def test_uploading_an_image_a_saved_text_shows_keeps_that_file(staff_client, media_root):
+    shown = upload(staff_client, (90, 10, 90))
+    make_post(body=f"![A purple square]({shown})")
+    age(media_root, shown, 30)
+    assert upload(staff_client, (90, 10, 90)) == shown
+    assert os.path.getmtime(media_root / shown.removeprefix("/media/")) < time.time() - 29 * HOUR  # untouched
