@@ -260,6 +260,9 @@ def test_the_meta_description_has_a_live_count_that_needs_no_inline_script():
         r'<textarea name="excerpt"[^>]*maxlength="300"[^>]*data-count="155"', page)
     assert "js/admin-count.js" in page
     assert "Search engines show about 155 characters" in page  # what it says without JavaScript
+    excerpt = re.search(r"<textarea name=\"excerpt\"[^>]*>", page).group(0)  # the live count's wording, translatable
+    assert 'data-count-other="%(count)s characters"' in excerpt
+    assert 'data-count-over="%(count)s: search engines may cut it after about %(target)s."' in excerpt
 
 
 def test_the_article_form_states_its_saved_length_and_carries_the_live_counts_wording():
