@@ -34,6 +34,7 @@ from blog.models import (
     SlugRedirect,
     Tag,
     has_active_reviewer_profile,
+    length_note,
 )
 from blog.revisions import field_changes
 from blog.views import preview_response
@@ -147,7 +148,7 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["author"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "subtitle", "author", "excerpt", "body"]}),
+        (None, {"fields": ["title", "slug", "subtitle", "author", "excerpt", "body", "saved_length"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit"]}),
         ("Link preview", {
             "fields": ["generated_card", "social_image", "social_image_alt"],
@@ -165,10 +166,10 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         ("Clinical review", {"fields": ["review_record"]}),
         ("Publishing", {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
     ]
-    readonly_fields = ["generated_card", "safe_messaging_check", "review_record"]
+    readonly_fields = ["saved_length", "generated_card", "safe_messaging_check", "review_record"]
 
     class Media:
-        js = ["js/admin-count.js"]
+        js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js"]
         css = {"all": ["css/admin-editorial.css"]}
 
     def get_queryset(self, request):
@@ -367,6 +368,13 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     @admin.display(description="shares", ordering="share_total")
     def shares(self, post: Post) -> int:
         return post.share_total
+
+    @admin.display(description=gettext_lazy("length when last saved"))
+    def saved_length(self, post: Post) -> str:
+        """What readers are told ("3 min read"); the live count under the text box follows the typing."""
+        if post.pk is None:
+            return _("Counted when the article is first saved.")
+        return length_note(post.body)
 
     @admin.display(description="generated title card")
     def generated_card(self, post: Post) -> str:

@@ -10,7 +10,9 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.views.decorators.http import require_POST
 
+from blog.models import image_in_use
 from blog.renditions import make_renditions
+from blog.uploads import UPLOAD_FOLDER
 from idare.images import reencode_image, store_image
 from idare.markdown import markdown_problems, render_markdown
 
@@ -49,9 +51,15 @@ def image_upload(request: HttpRequest) -> HttpResponse:
     if upload is None:
         return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
     try:
-        name = store_image(reencode_image(upload), "body")
+        clean = reencode_image(upload)
     except ValidationError as exc:
         return JsonResponse({"image": exc.messages}, status=400)
+    stored = f"{UPLOAD_FOLDER}/{clean.name}"
+    if default_storage.exists(stored) and not image_in_use(stored):
+        # The same image again, shown by no saved text: stored afresh, so that purge_unused_uploads
+        # counts its day from this upload, not from the first one.
+        default_storage.delete(stored)
+    name = store_image(clean, UPLOAD_FOLDER)
     make_renditions(name)  # ready before the article is saved, which then only finds them
     # The alt text placeholder reminds the writer that every image needs one.
     alt = "Describe this image for people who cannot see it"

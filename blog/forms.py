@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from blog.models import SAFE_MESSAGING_CHECKLIST, Post
+from blog.models import SAFE_MESSAGING_CHECKLIST, WORDS_PER_MINUTE, Post, length_wording
 from blog.renditions import DECORATIVE
 from idare.crisis import crisis_phrases_in
 from idare.images import fit_card, reencode_image, store_image
@@ -66,6 +67,19 @@ class PostAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.may_publish = self.user is not None and can_publish(self.user)
         self.instance.publisher = self.user  # Post.clean applies the four-eyes rule to this account
+        if "excerpt" in self.fields:  # static/js/admin-count.js words the live count with these
+            self.fields["excerpt"].widget.attrs.update({
+                "data-count-one": ngettext("%(count)s character", "%(count)s characters", 1),
+                "data-count-other": ngettext("%(count)s character", "%(count)s characters", 2),
+                "data-count-under": _("%(count)s; search engines show about %(target)s."),
+                "data-count-over": _("%(count)s: search engines may cut it after about %(target)s."),
+            })
+        if "body" in self.fields:
+            # static/js/admin-words.js: a live word count and reading time, worded as the server words it.
+            self.fields["body"].widget.attrs.update({
+                "data-words-per-minute": WORDS_PER_MINUTE, "data-length-one": length_wording(1),
+                "data-length-other": length_wording(2),
+            })
         if "published_at" in self.fields:  # the admin's date and time boxes have no labels of their own
             date, clock = self.fields["published_at"].widget.widgets
             date.attrs["aria-label"], clock.attrs["aria-label"] = "Publication date", "Publication time of day"

@@ -7,6 +7,7 @@ import secrets
 
 import reversion
 from anyascii import anyascii
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from reversion.models import Version
@@ -31,6 +32,7 @@ from idare.markdown import render_markdown
 from idare.ratelimit import parse_rate, within_allowance
 
 WORDS_PER_MINUTE = 200
+# Letters, digits and "_" (Unicode): static/js/admin-words.js counts with [\p{L}\p{N}_]+, the same set.
 WORD = re.compile(r"\w+")
 
 
@@ -895,10 +897,18 @@ def render_sources(text: str) -> str:
     return render_markdown("\n".join(f"1. {item}" for item in items)) if items else ""
 
 
+def markdown_fields() -> list[tuple[type[models.Model], str]]:
+    """Every stored text that may show an uploaded image: each Markdown field of every app (articles,
+    pages, snippets, programmes, support texts…) and an article's sources."""
+    fields = [(model, field.name) for model in apps.get_models() for field in model._meta.get_fields()
+              if isinstance(field, MarkdownxField)]
+    return [*fields, (Post, "sources")]
+
+
 def image_in_use(name: str) -> bool:
     url = default_storage.url(name)
-    return (Post.objects.filter(Q(hero_image=name) | Q(social_image=name) | Q(body__contains=url)).exists()
-            or Page.objects.filter(body__contains=url).exists())
+    return Post.objects.filter(Q(hero_image=name) | Q(social_image=name)).exists() or any(
+        model._default_manager.filter(**{f"{field}__contains": url}).exists() for model, field in markdown_fields())
 
 
 def delete_images_unless_used(names: set[str]) -> None:
@@ -936,8 +946,24 @@ def plain_text(html_text: str) -> str:
     return " ".join(html.unescape(strip_tags(html_text)).split())
 
 
+def word_count(markdown_text: str) -> int:
+    return len(WORD.findall(markdown_text or ""))
+
+
 def reading_minutes(markdown_text: str) -> int:
-    return max(1, math.ceil(len(WORD.findall(markdown_text or "")) / WORDS_PER_MINUTE))
+    return max(1, math.ceil(word_count(markdown_text) / WORDS_PER_MINUTE))
+
+
+def length_wording(words: int) -> str:
+    """One wording for the server and the live count under the text box (static/js/admin-words.js
+    fills in the numbers)."""
+    return ngettext("%(words)s word · about %(minutes)s min read", "%(words)s words · about %(minutes)s min read",
+                    words)
+
+
+def length_note(markdown_text: str) -> str:
+    words = word_count(markdown_text)
+    return length_wording(words) % {"words": words, "minutes": reading_minutes(markdown_text)}
 
 
 class Correction(models.Model):

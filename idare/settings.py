@@ -394,6 +394,10 @@ def env_hours(name: str, default: int) -> int:
 # hours; unconfirmed ones then expire, and purge_registrations deletes them.
 IDARE_REGISTRATION_CONFIRM_HOURS = env_hours("IDARE_REGISTRATION_CONFIRM_HOURS", 24)
 
+# Images uploaded into a text box but never saved in any article, page or other text are deleted
+# (with their renditions) once they are this many hours old (manage.py purge_unused_uploads).
+IDARE_UNUSED_UPLOAD_HOURS = env_hours("IDARE_UNUSED_UPLOAD_HOURS", 24)
+
 # Outgoing e-mail: staff notices (a link to the admin, never what people wrote) and confirmations.
 # "smtp" in production; "file" keeps each message as a file in DJANGO_EMAIL_FILE_PATH (`make run`
 # and `make serve`). There is deliberately no console backend: e-mails must never reach the log.

@@ -14,11 +14,13 @@
     described.push(count.id);
     field.setAttribute("aria-describedby", described.join(" "));
     var timer = null;
+    // The wording comes translated from the page (blog/forms.py): data-count-one/-other, -under/-over.
     function update() {
       var length = field.value.length;
-      count.textContent = length + " character" + (length === 1 ? "" : "s") + (length > target
-        ? ": search engines may cut it after about " + target + "."
-        : "; search engines show about " + target + ".");
+      var characters = field.getAttribute(length === 1 ? "data-count-one" : "data-count-other")
+        .replace("%(count)s", String(length));
+      count.textContent = field.getAttribute(length > target ? "data-count-over" : "data-count-under")
+        .replace("%(count)s", characters).replace("%(target)s", String(target));
     }
     field.addEventListener("input", function () {
       window.clearTimeout(timer);

@@ -260,3 +260,19 @@ def test_the_meta_description_has_a_live_count_that_needs_no_inline_script():
         r'<textarea name="excerpt"[^>]*maxlength="300"[^>]*data-count="155"', page)
     assert "js/admin-count.js" in page
     assert "Search engines show about 155 characters" in page  # what it says without JavaScript
+    excerpt = re.search(r"<textarea name=\"excerpt\"[^>]*>", page).group(0)  # the live count's wording, translatable
+    assert 'data-count-other="%(count)s characters"' in excerpt
+    assert 'data-count-over="%(count)s: search engines may cut it after about %(target)s."' in excerpt
+
+
+def test_the_article_form_states_its_saved_length_and_carries_the_live_counts_wording():
+    post = make_post(body="Ünïcode words, snake_case and 2026 — " + "word " * 401)
+    page = admin_client().get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert post.reading_minutes == 3
+    assert "406 words · about 3 min read" in page  # what the editor sees without JavaScript
+    textarea = re.search(r"<textarea name=\"body\"[^>]*>", page).group(0)
+    assert 'data-words-per-minute="200"' in textarea
+    assert 'data-length-one="%(words)s word · about %(minutes)s min read"' in textarea
+    assert 'data-length-other="%(words)s words · about %(minutes)s min read"' in textarea
+    assert "js/admin-words.js" in page
+    assert "Counted when the article is first saved." in admin_client().get("/admin/blog/post/add/").content.decode()
