@@ -1,0 +1,139 @@
+"""The review between writer and editor, through the admin as each role uses it: a writer submits a
+draft, an editor asks for changes or approves; crafted POSTs by the wrong role change nothing."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.utils import timezone
+
+from blog.models import EditorialEvent, Post
+from tests.factories import make_post, make_reviewer, make_staff, post_form
+
+pytestmark = pytest.mark.django_db
+
+State = Post.EditorialState
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def move(client: Client, post: Post, action: str, note: str = ""):
+    return client.post(f"/admin/blog/post/{post.pk}/workflow/", {"action": action, "note": note})
+
+
+def draft(**fields) -> Post:
+    return make_post(status=Post.Status.DRAFT, published_at=None, **fields)
+
+
+def test_a_writer_submits_with_a_note_and_the_page_shows_the_history():
+    writer = make_staff("Writer", username="ravi")
+    post = draft()
+    client = client_for(writer)
+    page = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "Review: Draft" in page and 'value="submit"' in page and 'value="approve"' not in page
+    response = move(client, post, "submit", "Ready; the sources are checked.")
+    assert response.status_code == 303 and response["Location"] == f"/admin/blog/post/{post.pk}/change/"
+    post.refresh_from_db()
+    assert post.editorial_state == State.READY_FOR_REVIEW
+    event = EditorialEvent.objects.get()
+    assert (event.actor, event.from_state, event.to_state, event.note) == (
+        writer, State.DRAFT, State.READY_FOR_REVIEW, "Ready; the sources are checked.")
+    page = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "Review: Ready for review" in page and "Ready; the sources are checked." in page and "ravi" in page
+    assert "The article is now “Ready for review”." in page
+
+
+def test_an_editor_requests_changes_only_with_a_note_then_approves_the_revision():
+    post = draft()
+    move(client_for(make_staff("Writer")), post, "submit")
+    editor = client_for(make_staff("Editor"))
+    response = move(editor, post, "request_changes", "   ")
+    assert response.status_code == 303
+    post.refresh_from_db()
+    assert post.editorial_state == State.READY_FOR_REVIEW
+    assert "Say what should change: the writer reads your note." in editor.get(response["Location"]).content.decode()
+    move(editor, post, "request_changes", "Soften the headline.")
+    post.refresh_from_db()
+    assert post.editorial_state == State.CHANGES_REQUESTED
+    move(client_for(make_staff("Writer")), post, "submit", "Done.")
+    move(editor, post, "approve")
+    post.refresh_from_db()
+    assert post.editorial_state == State.APPROVED
+    assert list(EditorialEvent.objects.order_by("at", "pk").values_list("to_state", flat=True)) == [
+        State.READY_FOR_REVIEW, State.CHANGES_REQUESTED, State.READY_FOR_REVIEW, State.APPROVED]
+
+
+@pytest.mark.parametrize("role", ["Writer", "Clinical reviewer"])
+@pytest.mark.parametrize("action", ["approve", "request_changes"])
+def test_only_an_editor_approves_or_requests_changes_even_by_crafting_the_post(role, action):
+    post = draft(editorial_state=State.READY_FOR_REVIEW)
+    user = make_reviewer(role=role) if role == "Clinical reviewer" else make_staff(role)
+    assert move(client_for(user), post, action, "Looks fine to me.").status_code == 403
+    post.refresh_from_db()
+    assert post.editorial_state == State.READY_FOR_REVIEW and not EditorialEvent.objects.exists()
+
+
+def test_a_clinical_reviewer_cannot_submit_and_a_writer_cannot_submit_a_published_post():
+    post = draft()
+    assert move(client_for(make_reviewer()), post, "submit").status_code == 403
+    live = make_post()
+    assert move(client_for(make_staff("Writer")), live, "submit").status_code == 403
+    post.refresh_from_db()
+    live.refresh_from_db()
+    assert post.editorial_state == live.editorial_state == State.DRAFT and not EditorialEvent.objects.exists()
+
+
+def test_a_move_that_no_longer_applies_is_refused_in_a_sentence_and_changes_nothing():
+    post = draft()
+    editor = client_for(make_staff("Editor"))
+    response = move(editor, post, "approve")  # nothing was submitted
+    page = editor.get(response["Location"]).content.decode()
+    assert "This article is “Draft” now, so “Approve” does not apply" in page
+    live = make_post()
+    page = editor.get(move(editor, live, "approve")["Location"]).content.decode()
+    assert "only a draft goes through review" in page
+    page = editor.get(move(editor, post, "publish-everything")["Location"]).content.decode()
+    assert "Choose one of the buttons" in page
+    assert not EditorialEvent.objects.exists()
+    assert Post.objects.filter(editorial_state=State.DRAFT).count() == 2
+    assert editor.get(f"/admin/blog/post/{post.pk}/workflow/").status_code == 405
+
+
+def test_the_move_needs_the_csrf_token():
+    post = draft()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_staff("Writer"))
+    assert move(client, post, "submit").status_code == 403
+    post.refresh_from_db()
+    assert post.editorial_state == State.DRAFT
+
+
+def test_an_editor_publishes_from_any_state_and_unpublishing_returns_it_to_draft():
+    editor_account = make_staff("Editor", username="meera")
+    editor = client_for(editor_account)
+    post = draft(editorial_state=State.CHANGES_REQUESTED)
+    now = timezone.localtime()
+    response = editor.post(f"/admin/blog/post/{post.pk}/change/", post_form(
+        post, status="published", published_at_0=f"{now:%Y-%m-%d}", published_at_1=f"{now:%H:%M:%S}"))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == Post.Status.PUBLISHED and post.editorial_state == State.CHANGES_REQUESTED
+    response = editor.post(f"/admin/blog/post/{post.pk}/change/", post_form(post, status="draft"))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == Post.Status.DRAFT and post.editorial_state == State.DRAFT
+    event = EditorialEvent.objects.get()
+    assert (event.actor, event.from_state, event.to_state) == (editor_account, State.CHANGES_REQUESTED, State.DRAFT)
+
+
+def test_the_database_refuses_an_unknown_state_and_changes_requested_without_a_note():
+    post = draft()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(editorial_state="shipped")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EditorialEvent.objects.create(post=post, from_state=State.READY_FOR_REVIEW, to_state=State.CHANGES_REQUESTED)
+    for constraint in [*Post._meta.constraints, *EditorialEvent._meta.constraints]:
+        assert constraint.violation_error_message and "_" not in str(constraint.violation_error_message)
