@@ -29,7 +29,8 @@ def last_submitter(post: Post):
 
 def editors_addresses() -> list[str]:
     """Active staff who take publishing decisions (the Editor role, or superusers)."""
-    editors = get_user_model().objects.with_perm("blog.publish_post", is_active=True, include_superusers=True)
+    editors = get_user_model().objects.with_perm("blog.publish_post", is_active=True, include_superusers=True,
+                                                 backend="django.contrib.auth.backends.ModelBackend")
     return sorted(set(editors.filter(is_staff=True).exclude(email="").values_list("email", flat=True)))
 
 

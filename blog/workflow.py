@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from blog import notices
 from blog.forms import can_publish
 from blog.models import EditorialEvent, Post
 
@@ -59,7 +60,8 @@ class Refused(Exception):
 
 
 def make_move(post: Post, move: Move, user, note: str) -> EditorialEvent:
-    """Moves the post and appends the event, in one transaction; e-mails go once it is committed.
+    """Moves the post and appends the event, in one transaction; the e-mail notice (blog/notices.py)
+    goes once it is committed, so a refused or rolled-back move tells nobody.
     The post's row is locked while it is read and moved, so two editors acting at once cannot both win."""
     note = note.strip()
     if move.needs_note and not note:
@@ -71,8 +73,10 @@ def make_move(post: Post, move: Move, user, note: str) -> EditorialEvent:
         if current is None or current[1] != Post.Status.DRAFT or current[0] not in move.sources:
             raise Refused(refusal(move, current))
         Post.objects.filter(pk=post.pk).update(editorial_state=move.target)
-        return EditorialEvent.objects.create(post=post, actor=user, from_state=current[0], to_state=move.target,
-                                             note=note)
+        event = EditorialEvent.objects.create(post=post, actor=user, from_state=current[0], to_state=move.target,
+                                              note=note)
+        transaction.on_commit(lambda: notices.tell(event))
+    return event
 
 
 def refusal(move: Move, current: tuple[str, str] | None) -> str:

@@ -2,6 +2,7 @@
 draft, an editor asks for changes or approves; crafted POSTs by the wrong role change nothing."""
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -137,3 +138,50 @@ def test_the_database_refuses_an_unknown_state_and_changes_requested_without_a_n
         EditorialEvent.objects.create(post=post, from_state=State.READY_FOR_REVIEW, to_state=State.CHANGES_REQUESTED)
     for constraint in [*Post._meta.constraints, *EditorialEvent._meta.constraints]:
         assert constraint.violation_error_message and "_" not in str(constraint.violation_error_message)
+
+
+# --- e-mail notices ------------------------------------------------------------------------------
+
+def test_editors_are_told_when_a_writer_submits_with_a_link_and_nothing_of_the_article(
+        mailoutbox, django_capture_on_commit_callbacks):
+    editor = make_staff("Editor")
+    no_address = make_staff("Editor")
+    no_address.email = ""
+    no_address.save()
+    writer = make_staff("Writer")
+    post = draft(title="Sitting With Loss", body="## Grief\n\nWords only readers should read.")
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client_for(writer), post, "submit", "A private note about grief.")
+    [mail] = mailoutbox
+    assert mail.to == [editor.email] and mail.subject == "An article is ready for your review"
+    assert f"{settings.SITE_URL}/admin/blog/post/{post.pk}/change/" in mail.body
+    for secret in ("Sitting With Loss", "Grief", "readers should read", "private note", post.slug):
+        assert secret not in mail.subject + mail.body
+
+
+@pytest.mark.parametrize(("action", "note", "subject"), [
+    ("request_changes", "Soften the headline.", "An editor asked for changes to your article"),
+    ("approve", "", "An editor approved your article"),
+])
+def test_the_writer_who_submitted_is_told_of_the_editors_answer(
+        action, note, subject, mailoutbox, django_capture_on_commit_callbacks):
+    writer, other_writer = make_staff("Writer"), make_staff("Writer")
+    post = draft()
+    move(client_for(other_writer), post, "submit")
+    move(client_for(make_staff("Editor")), post, "request_changes", "First round.")
+    move(client_for(writer), post, "submit")  # the last submitter is the one told
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client_for(make_staff("Editor")), post, action, note)
+    [mail] = mailoutbox
+    assert mail.to == [writer.email] and mail.subject == subject
+    assert f"/admin/blog/post/{post.pk}/change/" in mail.body
+    assert post.title not in mail.body and (not note or note not in mail.body)
+
+
+def test_a_refused_move_tells_nobody(mailoutbox, django_capture_on_commit_callbacks):
+    make_staff("Editor")
+    post = draft()
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client_for(make_staff("Editor")), post, "approve")  # nothing was submitted
+        move(client_for(make_reviewer()), post, "submit")  # 403
+    assert mailoutbox == []
