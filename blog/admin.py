@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from blog import stats, workflow
+from blog import desk, stats, workflow
 from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
@@ -215,7 +215,9 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
 
         engagement = path("engagement/", self.admin_site.admin_view(self.engagement_view),
                           name="blog_post_engagement")
-        return [engagement, view(self.preview_view, "preview"), view(self.preview_links_view, "preview-links"),
+        desk_page = path("desk/", self.admin_site.admin_view(self.desk_view), name="blog_post_desk")
+        return [engagement, desk_page, view(self.preview_view, "preview"),
+                view(self.preview_links_view, "preview-links"),
                 view(self.compare_view, "history/compare"), view(self.workflow_view, "workflow"),
                 *super().get_urls()]
 
@@ -227,6 +229,15 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
                                  request.user, post, may_change=self.has_change_permission(request, post)),
                              "editorial_events": post.editorial_events.select_related("actor")}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(require_safe)
+    def desk_view(self, request: HttpRequest) -> HttpResponse:
+        """What needs the signed-in person now (blog/desk.py)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Your desk"),
+                   "sections": desk.sections_for(request.user), "calendar": desk.scheduled_days()}
+        return TemplateResponse(request, "admin/blog/post/desk.html", context)
 
     @method_decorator(require_http_methods(["POST"]))
     def workflow_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
