@@ -329,7 +329,15 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         current = _post_or_404(Post.objects.all(), object_id)
         if not self.has_change_permission(request, current):
             raise PermissionDenied
-        return super().revision_view(request, object_id, version_id, extra_context)
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST":
+            # The review state is not part of a version (reversion would restore its default): a
+            # restored text stands where the review stood, unless restoring unpublished it.
+            restored = Post.objects.filter(pk=current.pk)
+            unpublished = current.status == Post.Status.PUBLISHED and restored.filter(status=Post.Status.DRAFT).exists()
+            if not unpublished:
+                restored.update(editorial_state=current.editorial_state)
+        return response
 
     @method_decorator(require_safe)
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

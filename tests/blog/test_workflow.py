@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
+from reversion.models import Version
 
 from blog.models import EditorialEvent, Post
 from tests.factories import make_post, make_reviewer, make_staff, post_form
@@ -185,3 +186,18 @@ def test_a_refused_move_tells_nobody(mailoutbox, django_capture_on_commit_callba
         move(client_for(make_staff("Editor")), post, "approve")  # nothing was submitted
         move(client_for(make_reviewer()), post, "submit")  # 403
     assert mailoutbox == []
+
+
+def test_restoring_an_earlier_version_keeps_where_the_review_stands():
+    writer = client_for(make_staff("Writer"))
+    post = draft(body="The careful original.")
+    writer.post(f"/admin/blog/post/{post.pk}/change/", post_form(post))
+    original = Version.objects.get_for_object(post).first()
+    move(writer, post, "submit")
+    editor = client_for(make_staff("Editor"))
+    move(editor, post, "approve")
+    post.refresh_from_db()
+    response = editor.post(f"/admin/blog/post/{post.pk}/history/{original.pk}/", post_form(post))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.editorial_state == State.APPROVED
