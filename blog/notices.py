@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from blog.models import EditorialEvent, Post
+from blog.models import EditorialEvent, Post, ReviewerProfile
 
 logger = logging.getLogger(__name__)
 State = Post.EditorialState
@@ -34,6 +34,14 @@ def editors_addresses() -> list[str]:
     return sorted(set(editors.filter(is_staff=True).exclude(email="").values_list("email", flat=True)))
 
 
+def reviewers_addresses() -> list[str]:
+    """Active accounts with an active reviewer profile: those who can record a clinical review."""
+    profiles = ReviewerProfile.objects.filter(active=True, user__is_active=True).exclude(user__email="")
+    return sorted(set(profiles.values_list("user__email", flat=True)))
+
+
+NEEDS_CLINICAL_REVIEW = (gettext_lazy("A sensitive article awaits your clinical review"),
+                         "blog/email/awaiting_clinical_review.txt")
 NOTICES = {
     State.READY_FOR_REVIEW: (gettext_lazy("An article is ready for your review"), "blog/email/ready_for_review.txt"),
     State.CHANGES_REQUESTED: (gettext_lazy("An editor asked for changes to your article"),
@@ -43,17 +51,26 @@ NOTICES = {
 
 
 def tell(event: EditorialEvent) -> None:
-    """A notice of what waits for whom: editors when a draft is submitted, the writer who last
-    submitted it when an editor answers. A link to the admin only: no title, no text, no note
-    (an inbox preview or a forwarded mail shows nothing of the article)."""
+    """A notice of what waits for whom: editors when a draft is submitted (and clinical reviewers,
+    when it is a sensitive article no current review covers), the writer who last submitted it when
+    an editor answers. A link to the admin only: no title, no text, no note (an inbox preview or a
+    forwarded mail shows nothing of the article)."""
+    actor_address = event.actor.email if event.actor else None
     if event.to_state == State.READY_FOR_REVIEW:
-        recipients = [address for address in editors_addresses() if address != (event.actor and event.actor.email)]
-    else:
-        writer = last_submitter(event.post)
-        recipients = [writer.email] if writer is not None and writer.email and writer != event.actor else []
+        send(NOTICES[event.to_state], event, [a for a in editors_addresses() if a != actor_address])
+        post = event.post
+        if post.sensitive and post.current_review() is None:
+            send(NEEDS_CLINICAL_REVIEW, event, [a for a in reviewers_addresses() if a != actor_address])
+        return
+    writer = last_submitter(event.post)
+    if writer is not None and writer.email and writer != event.actor:
+        send(NOTICES[event.to_state], event, [writer.email])
+
+
+def send(notice: tuple, event: EditorialEvent, recipients: list[str]) -> None:
     if not recipients:
         return
-    subject, template = NOTICES[event.to_state]
+    subject, template = notice
     admin_url = settings.SITE_URL + reverse("admin:blog_post_change", args=[event.post_id])
     body = render_to_string(template, {"admin_url": admin_url})
     try:

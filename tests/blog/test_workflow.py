@@ -201,3 +201,22 @@ def test_restoring_an_earlier_version_keeps_where_the_review_stands():
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.editorial_state == State.APPROVED
+
+
+def test_clinical_reviewers_are_told_when_a_sensitive_draft_without_a_current_review_is_submitted(
+        mailoutbox, django_capture_on_commit_callbacks):
+    reviewer = make_reviewer()
+    make_reviewer("Dr Gone", username="gone", active=False)
+    editor = make_staff("Editor")
+    sensitive = draft(sensitive=True, content_note="Talks about suicide.")
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client_for(make_staff("Writer")), sensitive, "submit")
+    assert sorted((mail.subject, tuple(mail.to)) for mail in mailoutbox) == [
+        ("A sensitive article awaits your clinical review", (reviewer.email,)),
+        ("An article is ready for your review", (editor.email,))]
+    assert all(f"/admin/blog/post/{sensitive.pk}/change/" in mail.body and sensitive.title not in mail.body
+               for mail in mailoutbox)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client_for(make_staff("Writer")), draft(), "submit")  # not sensitive: editors only
+    assert [mail.to for mail in mailoutbox] == [[editor.email]]
