@@ -220,3 +220,11 @@ def test_clinical_reviewers_are_told_when_a_sensitive_draft_without_a_current_re
     with django_capture_on_commit_callbacks(execute=True):
         move(client_for(make_staff("Writer")), draft(), "submit")  # not sensitive: editors only
     assert [mail.to for mail in mailoutbox] == [[editor.email]]
+
+
+@pytest.mark.parametrize("object_id", ["99999999999999999999", "not-a-number", "0"])
+def test_a_move_on_no_such_article_is_a_404(object_id):
+    client = client_for(make_staff("Editor"))
+    response = client.post(f"/admin/blog/post/{object_id}/workflow/", {"action": "approve"})
+    assert response.status_code == 404
+    assert client.get(f"/admin/blog/post/{object_id}/change/").status_code in (302, 404)
