@@ -1,6 +1,6 @@
 """The review in Chromium: a writer submits a draft from its page with JavaScript switched off, an
 editor finds it on the desk from the admin's home page and asks for changes; the writer's desk then
-shows them. axe-core checks the desk and the article page with its review box."""
+shows them. axe-core checks the home page, the desk and the article page with its review box."""
 
 import pytest
 from playwright.sync_api import expect
@@ -36,6 +36,7 @@ def test_a_draft_goes_from_writer_to_editor_and_back_through_the_desk(browsing):
     expect(writer.locator(".messagelist")).to_contain_text("The article is now “Ready for review”.")
 
     editor = signed_in(browsing, "desk-editor")
+    assert_no_axe_violations(editor, "the admin's home page with its desk link")
     editor.get_by_role("link", name="Your desk: what needs you now").click()
     ready = editor.locator("#desk-ready")
     expect(ready).to_contain_text("Sleep and Worry (a test article)")
