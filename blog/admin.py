@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from blog import stats
+from blog import desk, stats, workflow
 from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
@@ -142,7 +142,7 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     object_history_template = "admin/blog/post/object_history.html"
     # What an editor scans for, within 1280 px beside the filters: the author and "featured" are filters.
     list_display = ["title", "publication", "sensitive_mark", "review", "updated", "upvote_count", "shares"]
-    list_filter = [PublicationFilter, ReviewFilter, "sensitive", "featured", "author", "tags"]
+    list_filter = [PublicationFilter, "editorial_state", ReviewFilter, "sensitive", "featured", "author", "tags"]
     search_fields = ["title", "subtitle", "excerpt", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
@@ -216,8 +216,49 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
 
         engagement = path("engagement/", self.admin_site.admin_view(self.engagement_view),
                           name="blog_post_engagement")
-        return [engagement, view(self.preview_view, "preview"), view(self.preview_links_view, "preview-links"),
-                view(self.compare_view, "history/compare"), *super().get_urls()]
+        desk_page = path("desk/", self.admin_site.admin_view(self.desk_view), name="blog_post_desk")
+        return [engagement, desk_page, view(self.preview_view, "preview"),
+                view(self.preview_links_view, "preview-links"),
+                view(self.compare_view, "history/compare"), view(self.workflow_view, "workflow"),
+                *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        post = Post.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if post is not None:
+            extra_context = {**(extra_context or {}), "editorial_state": post.get_editorial_state_display(),
+                             "editorial_moves": workflow.moves_for(
+                                 request.user, post, may_change=self.has_change_permission(request, post)),
+                             "editorial_events": post.editorial_events.select_related("actor")}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(require_safe)
+    def desk_view(self, request: HttpRequest) -> HttpResponse:
+        """What needs the signed-in person now (blog/desk.py)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Your desk"),
+                   "sections": desk.sections_for(request.user), "calendar": desk.scheduled_days()}
+        return TemplateResponse(request, "admin/blog/post/desk.html", context)
+
+    @method_decorator(require_http_methods(["POST"]))
+    def workflow_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Moves a draft in the review (blog/workflow.py): the account's permissions decide, whatever
+        the page offered; a move that no longer applies is refused in a sentence and changes nothing."""
+        post = _post_or_404(Post.objects.all(), object_id)
+        move = workflow.MOVES.get(request.POST.get("action", ""))
+        if move is None:
+            messages.error(request, _("Choose one of the buttons under “Review”."))
+        elif not workflow.may_make(request.user, move, post, may_change=self.has_change_permission(request, post)):
+            raise PermissionDenied
+        else:
+            try:
+                workflow.make_move(post, move, request.user, request.POST.get("note", ""))
+            except workflow.Refused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, _("The article is now “%(state)s”.") % {
+                    "state": Post.EditorialState(move.target).label})
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]), status=303)
 
     @method_decorator(require_safe)
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -289,7 +330,15 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         current = _post_or_404(Post.objects.all(), object_id)
         if not self.has_change_permission(request, current):
             raise PermissionDenied
-        return super().revision_view(request, object_id, version_id, extra_context)
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST":
+            # The review state is not part of a version (reversion would restore its default): a
+            # restored text stands where the review stood, unless restoring unpublished it.
+            restored = Post.objects.filter(pk=current.pk)
+            unpublished = current.status == Post.Status.PUBLISHED and restored.filter(status=Post.Status.DRAFT).exists()
+            if not unpublished:
+                restored.update(editorial_state=current.editorial_state)
+        return response
 
     @method_decorator(require_safe)
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

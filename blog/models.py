@@ -231,11 +231,19 @@ def text_digest(values: dict) -> str:
 
 @reversion.register(exclude=["upvote_count", "card_image", "card_fingerprint", "imported_fingerprint",
                              "hero_source_digest", "hero_renditions", "text_digest", "text_changed_at",
-                             "published_by"])
+                             "published_by", "editorial_state"])
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published (scheduled when its time is in the future)"
+
+    class EditorialState(models.TextChoices):
+        """Where a draft is in the review between writer and editor (blog/workflow.py moves it);
+        publishing is `status`, an editor's decision from any of these."""
+        DRAFT = "draft", _("Draft")
+        READY_FOR_REVIEW = "ready_for_review", _("Ready for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -321,6 +329,8 @@ class Post(models.Model):
         help_text="Readers see the article from this minute on: a future time schedules it, and it appears by "
                   "itself then. Empty: the moment it is saved as published.",
     )
+    editorial_state = models.CharField(_("review state"), max_length=20, choices=EditorialState,
+                                       default=EditorialState.DRAFT, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
@@ -351,6 +361,11 @@ class Post(models.Model):
                                    violation_error_message=_("Give the article a title and a web address (slug).")),
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_known",
                                    violation_error_message=_("Choose Draft or Published.")),
+            models.CheckConstraint(
+                condition=Q(editorial_state__in=["draft", "ready_for_review", "changes_requested", "approved"]),
+                name="post_editorial_state_known",
+                violation_error_message=_("Choose one of the review states: draft, ready for review, changes "
+                                          "requested or approved.")),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False), name="published_post_has_date",
                 violation_error_message=_(
@@ -386,7 +401,12 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         previous = (Post.objects.filter(pk=self.pk).values("slug", "status", "hero_image", "social_image", "body",
-                                                           "text_digest").first() if self.pk else None)
+                                                           "text_digest", "editorial_state").first()
+                    if self.pk else None)
+        unpublished = previous is not None and previous["status"] == self.Status.PUBLISHED \
+            and self.status == self.Status.DRAFT
+        if unpublished:  # back to the writers' side: the next publication goes through review again
+            self.editorial_state = self.EditorialState.DRAFT
         reviewed_text = self.reviewed_text_digest()
         if previous is None or previous["text_digest"] != reviewed_text:
             self.text_digest, self.text_changed_at = reviewed_text, timezone.now()
@@ -406,10 +426,15 @@ class Post(models.Model):
             self.hero_renditions = make_renditions(self.hero_image.name)
         replaced_card = self.refresh_card()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "text_digest", "text_changed_at", "published_by"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "text_digest", "text_changed_at", "published_by",
+                                       "editorial_state"}
             if replaced_card is not None:
                 kwargs["update_fields"] |= {"card_image", "card_fingerprint"}
         super().save(*args, **kwargs)
+        if unpublished and previous["editorial_state"] != self.EditorialState.DRAFT:
+            EditorialEvent.objects.create(post=self, actor=getattr(self, "publisher", None),
+                                          from_state=previous["editorial_state"], to_state=self.editorial_state,
+                                          note=str(_("Unpublished.")))
         if replaced_card:
             transaction.on_commit(lambda: delete_card_unless_used(replaced_card))
         if previous:
@@ -964,6 +989,36 @@ def length_wording(words: int) -> str:
 def length_note(markdown_text: str) -> str:
     words = word_count(markdown_text)
     return length_wording(words) % {"words": words, "minutes": reading_minutes(markdown_text)}
+
+
+class EditorialEvent(models.Model):
+    """One move of a post between review states, by whom, when and why: appended, never edited
+    (the admin shows them on the post's page and offers no way to change one)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="editorial_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    from_state = models.CharField(_("from"), max_length=20, choices=Post.EditorialState)
+    to_state = models.CharField(_("to"), max_length=20, choices=Post.EditorialState)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_state__in=["draft", "ready_for_review", "changes_requested", "approved"])
+                & Q(from_state__in=["draft", "ready_for_review", "changes_requested", "approved"]),
+                name="editorial_event_states_known",
+                violation_error_message=_("Choose one of the review states: draft, ready for review, changes "
+                                          "requested or approved.")),
+            models.CheckConstraint(
+                condition=~Q(to_state="changes_requested") | ~Q(note=""), name="changes_requested_with_note",
+                violation_error_message=_("Say what should change: the writer reads your note.")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class Correction(models.Model):
