@@ -21,7 +21,10 @@ NOW = datetime.datetime(2026, 12, 7, 4, 30, tzinfo=datetime.UTC)
 def stopped_clock(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     # A field's default is the function itself, taken when the model was defined.
-    monkeypatch.setattr(EditorialEvent._meta.get_field("at"), "default", lambda: NOW)
+    # (and kept by the field, once read, as _get_default).
+    at = EditorialEvent._meta.get_field("at")
+    monkeypatch.setattr(at, "default", lambda: NOW)
+    monkeypatch.setitem(at.__dict__, "_get_default", lambda: NOW)
 
 
 def client_for(user) -> Client:
