@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,11 @@ def run(args, env_overrides, *, drop=(), cwd=ROOT, timeout=120):
     env.update(env_overrides)
     for name in drop:
         env.pop(name, None)
-    return subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    # A database of its own, empty as on a new deployment: never the developer's db.sqlite3, whose
+    # imported content (`make run`) would make the launch checklist's warning the answer.
+    with tempfile.TemporaryDirectory() as scratch:
+        env.setdefault("DATABASE_URL", f"sqlite:///{scratch}/deploy.sqlite3")
+        return subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
 def test_without_a_secret_key_production_refuses_to_start_and_says_why():
