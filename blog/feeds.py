@@ -83,7 +83,7 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, post: Post) -> dict:
         # A correction reaches feed readers too, under the text as on the page.
-        corrections = render_to_string("blog/_corrections.html", {"post": post})
+        corrections = render_to_string("blog/_corrections.html", {"post": post}) if post.corrections.all() else ""
         return {"content": absolute_html(post.body_html + corrections)}
 
 

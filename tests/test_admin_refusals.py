@@ -7,7 +7,6 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.db.models import CheckConstraint, UniqueConstraint
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -115,8 +114,7 @@ def test_every_rule_the_database_keeps_has_a_sentence_of_its_own():
         message = str(constraint.violation_error_message)
         assert message != str(constraint.default_violation_error_message), f"{model.__name__}: {constraint.name}"
         assert "Constraint" not in message and constraint.name not in message
-        if isinstance(constraint, UniqueConstraint | CheckConstraint):
-            assert message.endswith((".", "?")), message
+        assert message.endswith((".", "?")), message
 
 
 def test_no_admin_add_form_answers_bad_input_with_internals():

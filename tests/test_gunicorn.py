@@ -59,6 +59,18 @@ def log_lines(log: Path) -> list[str]:
     return log.read_text().splitlines()
 
 
+def help_behind(port: int, held: list[socket.socket]) -> tuple[int, bytes, float]:
+    """/help/ asked for while `held` connections wait, then those closed: its status, body and seconds."""
+    time.sleep(0.5)  # the server takes in what they sent
+    try:
+        started = time.monotonic()
+        status, _, body = request(port, "GET", "/help/")
+        return status, body, time.monotonic() - started
+    finally:
+        for sock in held:
+            sock.close()
+
+
 def test_idle_and_half_sent_connections_do_not_stall_help(server):
     port, _ = server
     stalled = []
@@ -70,14 +82,7 @@ def test_idle_and_half_sent_connections_do_not_stall_help(server):
         elif n % 3 == 2:  # the same after a whole request on a kept-alive connection
             sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + half_request)
         stalled.append(sock)  # (and the others send nothing at all)
-    time.sleep(0.5)
-    try:
-        started = time.monotonic()
-        status, _, body = request(port, "GET", "/help/")
-        elapsed = time.monotonic() - started
-    finally:
-        for sock in stalled:
-            sock.close()
+    status, body, elapsed = help_behind(port, stalled)
     assert status == 200 and b"tel:112" in body
     assert elapsed < 2, f"/help/ took {elapsed:.1f} s behind {len(stalled)} stalled connections"
 
@@ -92,14 +97,7 @@ def test_slow_bodies_do_not_stall_help(server):
                      b"Cookie: csrftoken=abcdefghijklmnopqrstuvwxyz012345\r\n"
                      b"Content-Type: application/x-www-form-urlencoded\r\n\r\nmessage=")
         slow.append(sock)
-    time.sleep(0.5)
-    try:
-        started = time.monotonic()
-        status, _, body = request(port, "GET", "/help/")
-        elapsed = time.monotonic() - started
-    finally:
-        for sock in slow:
-            sock.close()
+    status, body, elapsed = help_behind(port, slow)
     assert status == 200 and b"tel:112" in body
     assert elapsed < 1, f"/help/ took {elapsed:.1f} s behind {len(slow)} slow bodies"
 
@@ -200,14 +198,7 @@ def test_clients_that_stay_after_a_closing_answer_do_not_stall_help(server):
         sock = socket.create_connection(("127.0.0.1", port))
         sock.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
         stayed.append(sock)
-    time.sleep(0.5)
-    try:
-        started = time.monotonic()
-        status, _, body = request(port, "GET", "/help/")
-        elapsed = time.monotonic() - started
-    finally:
-        for sock in stayed:
-            sock.close()
+    status, body, elapsed = help_behind(port, stayed)
     assert status == 200 and b"tel:112" in body
     assert elapsed < 1, f"/help/ took {elapsed:.1f} s behind {len(stayed)} clients that stayed"
 
