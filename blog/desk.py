@@ -35,7 +35,8 @@ class Day:
 
 
 def _latest_move(to_state: str, value: str) -> Subquery:
-    events = EditorialEvent.objects.filter(post=OuterRef("pk"), to_state=to_state).order_by("-at", "-pk")
+    events = EditorialEvent.objects.filter(post=OuterRef("pk"), to_state=to_state, publication="")
+    events = events.order_by("-at", "-pk")
     return Subquery(events.values(value)[:1])
 
 

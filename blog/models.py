@@ -231,7 +231,7 @@ def text_digest(values: dict) -> str:
 
 @reversion.register(exclude=["upvote_count", "card_image", "card_fingerprint", "imported_fingerprint",
                              "hero_source_digest", "hero_renditions", "text_digest", "text_changed_at",
-                             "published_by", "editorial_state"])
+                             "published_by", "editorial_state", "first_published_at"])
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -260,6 +260,11 @@ class Post(models.Model):
         "excerpt / meta description", max_length=300,
         help_text="One or two sentences for lists, search engines and link previews. Search engines show "
                   "about 155 characters; 300 at most.",
+    )
+    first_published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False,
+        help_text=_("Kept when a published article is unpublished, so that readers of a later publication see the "
+                    "first date and “Updated”."),
     )
     hero_image = models.ImageField(
         upload_to=hero_upload_to, blank=True, width_field="hero_width", height_field="hero_height"
@@ -401,11 +406,20 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         previous = (Post.objects.filter(pk=self.pk).values("slug", "status", "hero_image", "social_image", "body",
-                                                           "text_digest", "editorial_state").first()
+                                                           "text_digest", "editorial_state", "published_at").first()
                     if self.pk else None)
         unpublished = previous is not None and previous["status"] == self.Status.PUBLISHED \
             and self.status == self.Status.DRAFT
         if unpublished:  # back to the writers' side: the next publication goes through review again
+            self.editorial_state = self.EditorialState.DRAFT
+            if previous["published_at"] is not None and previous["published_at"] <= timezone.now():
+                # Readers saw it from that day: a later publication shows it as updated, not as new.
+                self.first_published_at = self.first_published_at or previous["published_at"]
+            self.published_at = None  # published again with no time means then, not a stale past date
+        published = previous is None or previous["status"] != self.Status.PUBLISHED
+        published = published and self.status == self.Status.PUBLISHED
+        approval_lapsed = self._approval_lapses(previous)
+        if approval_lapsed:
             self.editorial_state = self.EditorialState.DRAFT
         reviewed_text = self.reviewed_text_digest()
         if previous is None or previous["text_digest"] != reviewed_text:
@@ -427,14 +441,13 @@ class Post(models.Model):
         replaced_card = self.refresh_card()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "text_digest", "text_changed_at", "published_by",
-                                       "editorial_state"}
+                                       "editorial_state", "first_published_at"}
+            if unpublished:
+                kwargs["update_fields"].add("published_at")
             if replaced_card is not None:
                 kwargs["update_fields"] |= {"card_image", "card_fingerprint"}
         super().save(*args, **kwargs)
-        if unpublished and previous["editorial_state"] != self.EditorialState.DRAFT:
-            EditorialEvent.objects.create(post=self, actor=getattr(self, "publisher", None),
-                                          from_state=previous["editorial_state"], to_state=self.editorial_state,
-                                          note=str(_("Unpublished.")))
+        self._log_publication(previous, published=published, unpublished=unpublished, approval_lapsed=approval_lapsed)
         if replaced_card:
             transaction.on_commit(lambda: delete_card_unless_used(replaced_card))
         if previous:
@@ -470,6 +483,54 @@ class Post(models.Model):
             errors["status"] = problems
         if errors:
             raise ValidationError(errors)
+
+    def _approval_lapses(self, previous: dict | None) -> bool:
+        """An approval is of the text the editor read: a change to it by someone who may not publish
+        (a writer revising after approval) sends the draft back to be submitted again. An editor's own
+        change keeps it: they approve what they write."""
+        if previous is None or previous["editorial_state"] != self.EditorialState.APPROVED \
+                or self.status != self.Status.DRAFT or previous["text_digest"] == self.reviewed_text_digest():
+            return False
+        editor = getattr(self, "publisher", None)
+        return editor is None or not editor.has_perm("blog.publish_post")
+
+    def _log_publication(self, previous: dict | None, *, published: bool, unpublished: bool,
+                         approval_lapsed: bool) -> None:
+        """The review history also shows when the article went out, came back, or lost its approval.
+        The content import (no `publisher`) publishes as nobody and logs nothing."""
+        if not hasattr(self, "publisher"):
+            return
+        before = previous["editorial_state"] if previous else self.editorial_state
+        if approval_lapsed:
+            EditorialEvent.objects.create(
+                post=self, actor=self.publisher, from_state=before, to_state=self.editorial_state,
+                note=str(_("The text changed after it was approved: submit it for review again.")))
+        if unpublished:
+            EditorialEvent.objects.create(post=self, actor=self.publisher, from_state=before,
+                                          to_state=self.editorial_state,
+                                          publication=EditorialEvent.Publication.UNPUBLISHED)
+        elif published:
+            scheduled = self.published_at is not None and self.published_at > timezone.now()
+            EditorialEvent.objects.create(
+                post=self, actor=self.publisher, from_state=before, to_state=self.editorial_state,
+                publication=EditorialEvent.Publication.SCHEDULED if scheduled else EditorialEvent.Publication.PUBLISHED,
+                note=str(_("For %(moment)s.") % {"moment": f"{timezone.localtime(self.published_at):%-d %b %Y, %H:%M}"})
+                if scheduled else "")
+
+    @property
+    def updated_for_readers(self):
+        """When an article readers saw before was published again, the day they see as “Updated”
+        next to the first publication's; None when it has been out once."""
+        if self.first_published_at is None or self.published_at is None:
+            return None
+        if timezone.localdate(self.published_at) == timezone.localdate(self.first_published_at):
+            return None
+        return self.published_at
+
+    @property
+    def reader_date(self):
+        """The publication date readers see: the first, when it was published again."""
+        return self.first_published_at or self.published_at
 
     def reviewed_text_digest(self) -> str:
         return text_digest({name: getattr(self, name) for name in REVIEWED_FIELDS})
@@ -995,6 +1056,11 @@ class EditorialEvent(models.Model):
     """One move of a post between review states, by whom, when and why: appended, never edited
     (the admin shows them on the post's page and offers no way to change one)."""
 
+    class Publication(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="editorial_events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("by"))
@@ -1002,6 +1068,8 @@ class EditorialEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=20, choices=Post.EditorialState)
     to_state = models.CharField(_("to"), max_length=20, choices=Post.EditorialState)
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    publication = models.CharField(_("publication"), max_length=20, choices=Publication, blank=True,
+                                   help_text=_("Empty for a move in the review."))
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -1013,11 +1081,18 @@ class EditorialEvent(models.Model):
                 violation_error_message=_("Choose one of the review states: draft, ready for review, changes "
                                           "requested or approved.")),
             models.CheckConstraint(
-                condition=~Q(to_state="changes_requested") | ~Q(note=""), name="changes_requested_with_note",
+                condition=~Q(to_state="changes_requested") | ~Q(note="") | ~Q(publication=""),
+                name="changes_requested_with_note",
                 violation_error_message=_("Say what should change: the writer reads your note.")),
+            models.CheckConstraint(
+                condition=Q(publication__in=["", "published", "scheduled", "unpublished"]),
+                name="editorial_event_publication_known",
+                violation_error_message=_("Choose published, scheduled or unpublished, or leave it empty.")),
         ]
 
     def __str__(self):
+        if self.publication:
+            return self.get_publication_display()
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 

@@ -40,8 +40,8 @@ def article_structured_data(post, review=None) -> SafeString:
         "keywords": [tag.name for tag in post.tags.all()],
         "wordCount": len(post.body_text.split()),
     }
-    if post.published_at is not None:  # a draft seen through a preview link has no date yet
-        article["datePublished"] = timezone.localtime(post.published_at).isoformat()
+    if post.reader_date is not None:  # a draft seen through a preview link has no date yet
+        article["datePublished"] = timezone.localtime(post.reader_date).isoformat()
     if image["url"]:
         article["image"] = {"@type": "ImageObject", "url": site + image["url"], "width": image["width"],
                             "height": image["height"]}

@@ -3,6 +3,7 @@ old addresses that keep working; pages that cannot hide behind the site's own ad
 
 import datetime
 import html
+import json
 import re
 import time
 
@@ -50,6 +51,39 @@ def test_unpublishing_hides_a_post_again(client):
     assert response.status_code == 302
     assert client.get(post.get_absolute_url()).status_code == 404
     assert post.get_absolute_url() not in client.get("/blog/").content.decode()
+
+
+def test_an_article_published_again_shows_its_first_date_and_updated(client):
+    first = timezone.now() - datetime.timedelta(days=40)
+    post = make_post(published_at=first)
+    editor = admin_client("Editor")
+    assert editor.post(f"/admin/blog/post/{post.pk}/change/", post_form(post, status="draft")).status_code == 302
+    post.refresh_from_db()
+    assert post.published_at is None and post.first_published_at == first
+    # Published again with no time: now, with no refusal for a stale past date.
+    response = editor.post(f"/admin/blog/post/{post.pk}/change/", post_form(post, status="published"))
+    assert response.status_code == 302
+    page = client.get(post.get_absolute_url()).content.decode()
+    today = timezone.localtime()
+    assert f"{timezone.localtime(first):%-d %B %Y}</time>" in page
+    assert f"Updated <time datetime=\"{today:%Y-%m-%d}" in page and f"{today:%-d %B %Y}</time></span>" in page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    article = next(item for item in (data if isinstance(data, list) else [data]) if item.get("@type") == "Article")
+    assert article["datePublished"].startswith(f"{timezone.localtime(first):%Y-%m-%d}T")
+
+
+def test_an_article_out_once_shows_one_date_and_no_updated(client):
+    post = make_post(published_at=timezone.now() - datetime.timedelta(days=3))
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Updated" not in page
+
+
+def test_unpublishing_a_scheduled_article_keeps_no_first_date():
+    post = make_post(published_at=timezone.now() + datetime.timedelta(days=3))
+    editor = admin_client("Editor")
+    assert editor.post(f"/admin/blog/post/{post.pk}/change/", post_form(post, status="draft")).status_code == 302
+    post.refresh_from_db()
+    assert post.first_published_at is None and post.published_at is None
 
 
 def test_admin_list_says_draft_scheduled_or_published():

@@ -127,8 +127,49 @@ def test_an_editor_publishes_from_any_state_and_unpublishing_returns_it_to_draft
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.status == Post.Status.DRAFT and post.editorial_state == State.DRAFT
+    published, unpublished = EditorialEvent.objects.order_by("at", "pk")
+    assert (published.actor, published.publication) == (editor_account, "published")
+    assert (unpublished.actor, unpublished.from_state, unpublished.to_state, unpublished.publication) == (
+        editor_account, State.CHANGES_REQUESTED, State.DRAFT, "unpublished")
+    page = editor.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "<td>Published</td>" in page and "<td>Unpublished</td>" in page
+
+
+def test_scheduling_is_kept_in_the_review_history_with_its_time():
+    editor = client_for(make_staff("Editor"))
+    post = draft(editorial_state=State.APPROVED)
+    later = timezone.localtime() + timezone.timedelta(days=2)
+    response = editor.post(f"/admin/blog/post/{post.pk}/change/", post_form(
+        post, status="published", published_at_0=f"{later:%Y-%m-%d}", published_at_1="09:30:00"))
+    assert response.status_code == 302
     event = EditorialEvent.objects.get()
-    assert (event.actor, event.from_state, event.to_state) == (editor_account, State.CHANGES_REQUESTED, State.DRAFT)
+    assert event.publication == "scheduled" and event.note == f"For {later:%-d %b %Y}, 09:30."
+    assert f"For {later:%-d %b %Y}, 09:30." in editor.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+
+
+def test_a_writers_change_to_an_approved_draft_sends_it_back_to_be_submitted_again():
+    writer = client_for(make_staff("Writer"))
+    post = draft(editorial_state=State.APPROVED)
+    address = f"/admin/blog/post/{post.pk}/change/"
+    response = writer.post(address, post_form(post, body=post.body + "\n\nOne more line."))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.editorial_state == State.DRAFT
+    event = EditorialEvent.objects.get()
+    assert (event.from_state, event.to_state) == (State.APPROVED, State.DRAFT)
+    assert "submit it for review again" in writer.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+
+
+def test_an_editors_own_change_or_a_writers_metadata_change_keeps_the_approval():
+    post = draft(editorial_state=State.APPROVED)
+    editor = client_for(make_staff("Editor"))
+    address = f"/admin/blog/post/{post.pk}/change/"
+    assert editor.post(address, post_form(post, body=post.body + " Edited.")).status_code == 302
+    writer = client_for(make_staff("Writer"))
+    post.refresh_from_db()
+    assert writer.post(address, post_form(post, excerpt="A new summary.")).status_code == 302
+    post.refresh_from_db()
+    assert post.editorial_state == State.APPROVED and not EditorialEvent.objects.exists()
 
 
 def test_the_database_refuses_an_unknown_state_and_changes_requested_without_a_note():
