@@ -732,6 +732,8 @@ class Vote(models.Model):
     """One visitor's upvote of one post. The visitor is known only by a keyed hash of the random id
     in their voter cookie; the day is kept for the editors' chart, not the moment."""
 
+    shown_to_readers = False  # counts reach pages through Post.upvote_count, whose pages live a few seconds
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
     voter = models.CharField(max_length=64)
     created_on = models.DateField(default=timezone.localdate, db_index=True)
@@ -771,6 +773,8 @@ class ShareQuerySet(models.QuerySet):
 
 class ShareCount(models.Model):
     """Share clicks per post, network and day: counts only, nothing about who shared."""
+
+    shown_to_readers = False  # counts show in the admin only
 
     class Network(models.TextChoices):
         WHATSAPP = "whatsapp", "WhatsApp"
@@ -941,6 +945,8 @@ class PreviewLink(models.Model):
     """A private, signed, expiring and revocable address at which someone without an account (a clinical
     reviewer) can read a draft or scheduled post. Never listed anywhere, never indexed."""
 
+    shown_to_readers = False  # preview pages are never kept
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="preview_links")
     nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -1055,6 +1061,8 @@ def length_note(markdown_text: str) -> str:
 class EditorialEvent(models.Model):
     """One move of a post between review states, by whom, when and why: appended, never edited
     (the admin shows them on the post's page and offers no way to change one)."""
+
+    shown_to_readers = False  # the review is for staff only
 
     class Publication(models.TextChoices):
         PUBLISHED = "published", _("Published")

@@ -18,11 +18,13 @@ class IdareConfig(AppConfig):
             checks,  # noqa: F401 - registers the deployment checks
             crisis,
             lookups,
+            pagecache,
             sessions,  # noqa: F401 - marks staff sessions at sign-in
             snippets,
         )
 
         lookups.register()
+        pagecache.connect()
         snippets.connect()
         crisis.connect()
         post_migrate.connect(record_key_check, sender=self)

@@ -19,6 +19,8 @@ class DailySalt(models.Model):
     """The secret that turns a visitor's network into a rate-limit key for one day. Yesterday's is
     deleted, so a stored key cannot be traced back to an address once the day is over."""
 
+    shown_to_readers = False  # a secret for hashing networks, never shown
+
     day = models.DateField(unique=True)
     salt = models.CharField(max_length=64)
 
@@ -31,6 +33,8 @@ class EncryptionKeyCheck(models.Model):
     used: keys that cannot decrypt it are not this database's, and the site refuses to start with
     them (idare.crypto.check_keys). Never the key itself; rotate_encryption_keys re-encrypts it."""
 
+    shown_to_readers = False  # a check of the key, never shown
+
     value = EncryptedTextField()
 
     def __str__(self):
@@ -40,6 +44,8 @@ class EncryptionKeyCheck(models.Model):
 class RateLimitCounter(models.Model):
     """Requests from one network in one window of one scope. In the database so that every worker
     and every server counts together."""
+
+    shown_to_readers = False  # counted on every limited request; bumping would empty the cache at each one
 
     scope = models.CharField(max_length=40)
     bucket = models.CharField(max_length=64, help_text="An HMAC of the network under the day's salt.")
@@ -60,6 +66,8 @@ class RateLimitCounter(models.Model):
 class ContentVersion(models.Model):
     """One number that every change readers can see moves on: kept pages made under an older
     number are out of date (idare/pagecache.py)."""
+
+    shown_to_readers = False  # the version itself: bumping it on its own save would never end
 
     version = models.BigIntegerField(default=0)
 

@@ -8,12 +8,12 @@ in with `idare.caching.shared_cache(...)`; this handler keeps what it marked, in
 - in Django's cache (local memory by default, Redis when REDIS_URL is set), so that with several
   servers a page one of them rendered serves the others too.
 
-Content changes bump one version number in the database (`changes_to(...)` connects the models
-that readers see). A thread in each process reads that number every IDARE_PAGE_CACHE_CHECK seconds,
-so a request never waits for it (a hit makes no round trip at all, and a database that hangs holds
-up only that thread), and a change reaches every worker and server within that interval. Entries
-also carry their own lifetime, which views shorten for pages that show live counts or that a
-scheduled publication would change.
+Content changes bump one version number in the database: a change to any model of the project's apps
+does, unless the model says `shown_to_readers = False` (`connect`). A thread in each process reads
+that number every IDARE_PAGE_CACHE_CHECK seconds, so a request never waits for it (a hit makes no
+round trip at all, and a database that hangs holds up only that thread), and a change reaches every
+worker and server within that interval. Entries also carry their own lifetime, which views shorten
+for pages that show live counts or that a scheduled publication would change.
 
 Never kept: anything but a 200 to a GET, a response that sets a cookie or varies on one, a request
 from a signed-in member of staff, and anything a view did not mark. A page marked with `kept_here`
@@ -27,6 +27,7 @@ parameter is the same kept page, not a new render and a new entry."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -35,7 +36,9 @@ import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
@@ -348,12 +351,27 @@ def bump_version(**kwargs) -> None:
         ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
-def changes_to(*models) -> None:
-    """Readers see these models: any change to one of them makes every kept page out of date."""
-    for model in models:
-        uid = f"idare.pagecache:{model._meta.label}"
-        post_save.connect(bump_version, sender=model, dispatch_uid=f"{uid}:save", weak=False)
-        post_delete.connect(bump_version, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(bump_version, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}",
-                                weak=False)
+@functools.cache
+def shown_to_readers(model) -> bool:
+    """Whether a change to this model's rows can change a page readers get. Every model of the
+    project's own apps is, unless its class says `shown_to_readers = False` (votes, enquiries, rate
+    counters...): an app cannot forget to invalidate, only choose not to, in writing, next to the
+    model. Django's own and third-party models (sessions, the lockout) are not."""
+    if model._meta.auto_created:  # a many-to-many table: it belongs to the model that declares the field
+        return shown_to_readers(model._meta.auto_created)
+    config = apps.get_containing_app_config(model.__module__)  # None: Django's migration records
+    if config is None or not Path(config.path).is_relative_to(settings.BASE_DIR) or ".venv" in Path(config.path).parts:
+        return False
+    return getattr(model, "shown_to_readers", True)
+
+
+def _changed(sender, action: str = "post_", **kwargs) -> None:
+    if action.startswith("post_") and shown_to_readers(sender):  # m2m_changed: after the change, not before
+        bump_version()
+
+
+def connect() -> None:
+    """Every change to a model readers see, in any app, makes every kept page out of date."""
+    post_save.connect(_changed, dispatch_uid="idare.pagecache:save", weak=False)
+    post_delete.connect(_changed, dispatch_uid="idare.pagecache:delete", weak=False)
+    m2m_changed.connect(_changed, dispatch_uid="idare.pagecache:m2m", weak=False)

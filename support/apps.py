@@ -7,9 +7,6 @@ class SupportConfig(AppConfig):
     content_steps = "support.importer.content_steps"
 
     def ready(self):
-        from idare.pagecache import changes_to
         from support import snapshot
-        from support.models import Helpline, HelplineChannel, OpeningPeriod
 
         snapshot.connect()
-        changes_to(Helpline, OpeningPeriod, HelplineChannel)

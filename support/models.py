@@ -605,6 +605,8 @@ class Inbound(models.Model):
 class Enquiry(Inbound):
     """A request for help finding support: sensitive health data."""
 
+    shown_to_readers = False  # what people ask for, seen by staff only
+
     reference_prefix = "E"
 
     safe_to_leave_message = models.BooleanField(help_text="If not, staff never leave a message.")
@@ -635,6 +637,8 @@ class Enquiry(Inbound):
 
 
 class ContactMessage(Inbound):
+    shown_to_readers = False  # seen by staff only
+
     reference_prefix = "C"
 
     topic = models.CharField(max_length=20, choices=Topic.choices)
@@ -652,6 +656,8 @@ class ContactMessage(Inbound):
 
 class StaffAccess(models.Model):
     """One time a member of staff opened an enquiry or a message: who and when."""
+
+    shown_to_readers = False  # a staff audit record
 
     enquiry = models.ForeignKey(Enquiry, null=True, on_delete=models.CASCADE, related_name="accesses")
     contact_message = models.ForeignKey(ContactMessage, null=True, on_delete=models.CASCADE, related_name="accesses")

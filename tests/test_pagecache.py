@@ -270,3 +270,65 @@ def test_kept_pages_are_still_answered_while_the_database_is_away(site):
         status, _, body = call(site, post.get_absolute_url())
         assert status == 200 and b"Kept through an outage" in body
         assert call(site, "/blog/")[0] == 503  # never kept: Django answers, calmly
+
+
+# --- what empties the cache -------------------------------------------------------------------
+
+def test_a_directory_edit_shows_on_the_next_request(site):
+    from tests.factories import make_provider
+
+    provider = make_provider(name="Asha Rao (example)")
+    assert b"Asha Rao (example)" in call(site, "/support/providers/")[2]
+    provider.name = "Asha Menon (example)"
+    provider.save()
+    assert b"Asha Menon (example)" in call(site, "/support/providers/")[2]
+
+
+def test_a_programme_edit_shows_on_engage_at_once(site):
+    from tests.factories import make_session
+
+    session = make_session()
+    programme = session.programme
+    assert programme.title.encode() in call(site, "/engage/")[2]
+    programme.title = "Circles for new parents"
+    programme.save()
+    assert b"Circles for new parents" in call(site, "/engage/")[2]
+
+
+def _changes(make) -> bool:
+    before = read_version()
+    make()
+    return read_version() > before
+
+
+@pytest.mark.parametrize("make", [
+    lambda: __import__("tests.factories").factories.make_provider(concerns=("Stress",)),
+    lambda: __import__("tests.factories").factories.make_service(),
+    lambda: __import__("tests.factories").factories.make_support_text("support-intro"),
+    lambda: __import__("tests.factories").factories.make_session(),
+    lambda: __import__("tests.factories").factories.make_snippet(),
+    lambda: __import__("tests.factories").factories.make_review(make_post()),
+], ids=["provider", "service", "support text", "programme session", "snippet", "clinical review"])
+def test_a_change_readers_can_see_in_any_app_empties_the_cache(make):
+    assert _changes(make)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: __import__("tests.factories").factories.make_enquiry(),
+    lambda: __import__("tests.factories").factories.make_contact_message(),
+], ids=["enquiry", "contact message"])
+def test_what_only_staff_see_leaves_the_cache_alone(make):
+    assert not _changes(make)
+
+
+def test_every_model_of_ours_is_shown_to_readers_unless_it_says_otherwise_in_its_class():
+    from django.apps import apps
+    from django.contrib.sessions.models import Session
+
+    from idare.pagecache import shown_to_readers
+
+    ours = [model for model in apps.get_models() if model._meta.app_label in {"blog", "support", "engage", "idare"}]
+    assert len(ours) > 30
+    for model in ours:
+        assert shown_to_readers(model) is getattr(model, "shown_to_readers", True), model
+    assert not shown_to_readers(Session)
