@@ -239,7 +239,10 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if obj.status == Post.Status.PUBLISHED:  # the summary at publish; only a sensitive article is held back
+        # The summary at publish (only a sensitive article is held back): when this save publishes it
+        # or changes what readers read, not at every save of a live article.
+        publishing = not change or bool(set(form.changed_data) & {"status", *checks.CHECKED_FIELDS})
+        if obj.status == Post.Status.PUBLISHED and publishing:
             still_open = checks.open_warnings(checks.check_fields(checks.post_fields(obj)),
                                               checks.acknowledgements(obj))
             if still_open:
