@@ -10,21 +10,24 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from blog import desk, stats, workflow
+from blog import checks, desk, stats, workflow
 from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
+    CheckAcknowledgement,
     Correction,
     Page,
     Post,
@@ -148,7 +151,8 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["author"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "subtitle", "author", "excerpt", "body", "saved_length"]}),
+        (None, {"fields": ["title", "slug", "subtitle", "author", "excerpt", "body", "saved_length",
+                              "editorial_checks"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit"]}),
         ("Link preview", {
             "fields": ["generated_card", "social_image", "social_image_alt"],
@@ -166,10 +170,10 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         ("Clinical review", {"fields": ["review_record"]}),
         ("Publishing", {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
     ]
-    readonly_fields = ["saved_length", "generated_card", "safe_messaging_check", "review_record"]
+    readonly_fields = ["saved_length", "editorial_checks", "generated_card", "safe_messaging_check", "review_record"]
 
     class Media:
-        js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js"]
+        js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js", "js/admin-checks.js"]
         css = {"all": ["css/admin-editorial.css"]}
 
     def get_queryset(self, request):
@@ -217,7 +221,9 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         engagement = path("engagement/", self.admin_site.admin_view(self.engagement_view),
                           name="blog_post_engagement")
         desk_page = path("desk/", self.admin_site.admin_view(self.desk_view), name="blog_post_desk")
-        return [engagement, desk_page, view(self.preview_view, "preview"),
+        checks_page = path("checks/", self.admin_site.admin_view(self.checks_view), name="blog_post_checks")
+        return [engagement, desk_page, checks_page, view(self.preview_view, "preview"),
+                view(self.acknowledge_view, "acknowledge"),
                 view(self.preview_links_view, "preview-links"),
                 view(self.compare_view, "history/compare"), view(self.workflow_view, "workflow"),
                 *super().get_urls()]
@@ -230,6 +236,98 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
                                  request.user, post, may_change=self.has_change_permission(request, post)),
                              "editorial_events": post.editorial_events.select_related("actor")}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The summary at publish (only a sensitive article is held back): when this save publishes it
+        # or changes what readers read, not at every save of a live article.
+        publishing = not change or bool(set(form.changed_data) & {"status", *checks.CHECKED_FIELDS})
+        if obj.status == Post.Status.PUBLISHED and publishing:
+            still_open = checks.open_warnings(checks.check_fields(checks.post_fields(obj)),
+                                              checks.acknowledgements(obj))
+            if still_open:
+                messages.warning(request, ngettext(
+                    "Saved as published with %(count)s check still open (see Checks under the text): %(list)s",
+                    "Saved as published with %(count)s checks still open (see Checks under the text): %(list)s",
+                    len(still_open)) % {"count": len(still_open),
+                                        "list": "; ".join(warning.message for warning in still_open)})
+
+    def _checks_fragment(self, user, post, fields: dict, *, error: str = "") -> str:
+        warnings = checks.check_fields(fields)
+        context = {**checks.panel_context(warnings, checks.acknowledgements(post)), "checks_error": error,
+                   "may_acknowledge": user is not None and checks.may_acknowledge(user),
+                   "acknowledge_url": reverse("admin:blog_post_acknowledge", args=[post.pk]) if post and post.pk
+                   else ""}
+        return render_to_string("admin/blog/post/_checks.html", context)
+
+    @admin.display(description=gettext_lazy("checks"))
+    def editorial_checks(self, post: Post) -> str:
+        """The checks on the text as the form holds it (saved, or as posted when a save was refused);
+        static/js/admin-checks.js asks checks_view again as the editor types. The form put the
+        signed-in account on the post (PostAdminForm: `publisher`)."""
+        fragment = self._checks_fragment(getattr(post, "publisher", None), post, checks.post_fields(post))
+        url = reverse("admin:blog_post_checks") + (f"?post={post.pk}" if post.pk else "")
+        return format_html('<div id="editorial-checks" class="editorial-checks" data-checks-url="{}">'
+                           '<p class="checks-status" aria-live="polite"></p>{}</div>', url, mark_safe(fragment))
+
+    def _checked_post(self, request, post_id) -> Post | None:
+        if not post_id:
+            return None
+        post = Post.objects.filter(pk=post_id).first() if str(post_id).isdigit() else None
+        if post is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        return post
+
+    @method_decorator(require_http_methods(["POST"]))
+    def checks_view(self, request: HttpRequest) -> HttpResponse:
+        """The checks on the text as typed (admin-checks.js): an HTML fragment, never stored."""
+        if not (self.has_add_permission(request) or self.has_view_or_change_permission(request)):
+            raise PermissionDenied
+        post = self._checked_post(request, request.GET.get("post", ""))
+        fields = {name: request.POST.get(name, "") for name in checks.CHECKED_FIELDS}
+        response = HttpResponse(self._checks_fragment(request.user, post, fields))
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @method_decorator(require_http_methods(["POST"]))
+    def acknowledge_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Acknowledges one warning with a reason. The "Acknowledge" button posts the whole article
+        form here (formaction), so it works without JavaScript, and the warning is found in the text
+        as typed; admin-checks.js posts the same and shows the fragment it answers."""
+        post = _post_or_404(Post.objects.all(), object_id)
+        if not self.has_view_or_change_permission(request, post) or not checks.may_acknowledge(request.user):
+            raise PermissionDenied
+        fields = ({name: request.POST.get(name, "") for name in checks.CHECKED_FIELDS} if "body" in request.POST
+                  else checks.post_fields(post))
+        ident = request.POST.get("acknowledge", "")
+        warning = next((w for w in checks.check_fields(fields) if w.ident == ident), None)
+        reason = request.POST.get(f"ack-reason-{warning.fingerprint}" if warning else "", "").strip()
+        error = ""
+        if warning is None:
+            error = _("That warning is not in the text any more: nothing was acknowledged.")
+        elif not reason:
+            error = _("Say why the wording is right as it is, then acknowledge it.")
+        elif len(reason) > 1000:
+            error = _("Write the reason in at most 1,000 characters.")
+        elif not CheckAcknowledgement.objects.filter(post=post, code=warning.code,
+                                                     fingerprint=warning.fingerprint).exists():
+            CheckAcknowledgement.objects.create(post=post, code=warning.code, fingerprint=warning.fingerprint,
+                                                excerpt=warning.excerpt[:300], reason=reason,
+                                                acknowledged_by=request.user)
+        if request.headers.get("X-Idare-Fragment"):  # admin-checks.js: the panel again, the typing kept
+            response = HttpResponse(self._checks_fragment(request.user, post, fields, error=error),
+                                    status=400 if error else 200)
+            response["Cache-Control"] = "private, no-store"
+            return response
+        if error:
+            context = {**self.admin_site.each_context(request), "opts": self.opts, "original": post,
+                       "title": _("The warning was not acknowledged"), "error": error}
+            return TemplateResponse(request, "admin/blog/post/acknowledge_refused.html", context, status=400)
+        messages.success(request, _("The warning is acknowledged. Unsaved changes to the article were not kept: "
+                                    "type them again if you made any."))
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]), status=303)
 
     @method_decorator(require_safe)
     def desk_view(self, request: HttpRequest) -> HttpResponse:

@@ -481,6 +481,12 @@ class Post(models.Model):
             errors["featured"] = SENSITIVE_NOT_FEATURED
         if hasattr(self, "publisher") and (problems := self.publication_problems(self.publisher)):
             errors["status"] = problems
+        if hasattr(self, "publisher"):  # the admin's form; an imported sensitive article is a draft until reviewed
+            for field, problem in self.open_safe_messaging_problems():
+                errors.setdefault(field, [])
+                if not isinstance(errors[field], list):
+                    errors[field] = [errors[field]]
+                errors[field].append(problem)
         if errors:
             raise ValidationError(errors)
 
@@ -560,6 +566,27 @@ class Post(models.Model):
         if publisher is not None and review.reviewer_id == publisher.pk:
             return [_("You reviewed this article, so someone else publishes it: ask another editor.")]
         return []
+
+    def open_safe_messaging_problems(self) -> list[tuple[str, str]]:
+        """On a sensitive article being published (a draft, or a change to its reviewed text): each
+        safe-messaging warning of the editorial checks (blog/checks.py) not reworded nor acknowledged,
+        as (the field it is in, a sentence saying what to do)."""
+        from blog import checks
+
+        if self.status != self.Status.PUBLISHED or not self.sensitive:
+            return []
+        previous = (Post.objects.filter(pk=self.pk).values("status", "text_digest", "sensitive").first()
+                    if self.pk else None)
+        if not self._publishes(previous) and previous["sensitive"]:
+            return []
+        warnings = [warning for warning in checks.check_fields(checks.post_fields(self))
+                    if warning.group == checks.SAFE_MESSAGING]
+        return [(warning.field, _(
+            "On a sensitive article every safe-messaging warning is reworded or acknowledged before it is "
+            "published: %(message)s (“%(excerpt)s”; suggestion: %(suggestion)s). Reword it, acknowledge it with "
+            "a reason under Checks, or save it as a draft.") % {"message": warning.message, "excerpt": warning.excerpt,
+                                                       "suggestion": warning.suggestion})
+            for warning in checks.open_warnings(warnings, checks.acknowledgements(self))]
 
     def current_review(self):
         """The latest clinical review if it covers the text as it is now, else None.
@@ -1126,3 +1153,36 @@ class Correction(models.Model):
     def __str__(self):
         return _("Correction of %(day)s") % {"day": f"{timezone.localtime(self.corrected_at):%-d %b %Y}"} \
             if self.corrected_at else str(_("New correction"))
+
+
+class CheckAcknowledgement(models.Model):
+    """An editor's or clinical reviewer's decision that one warning of the editorial checks
+    (blog/checks.py) is right as written, and why. It names the warning by its code and a
+    fingerprint of its excerpt, so rewording the passage raises the warning again."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="check_acknowledgements")
+    code = models.CharField(_("check"), max_length=40)
+    fingerprint = models.CharField(max_length=64)
+    excerpt = models.CharField(_("excerpt"), max_length=300, blank=True)
+    reason = models.TextField(_("reason"), max_length=1000)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("acknowledged by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check acknowledgement")
+        verbose_name_plural = _("check acknowledgements")
+        ordering = ["-acknowledged_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "code", "fingerprint"], name="check_acknowledged_once",
+                                    violation_error_message=_("This warning is already acknowledged.")),
+            models.CheckConstraint(condition=~Q(reason=""), name="check_acknowledgement_has_reason",
+                                   violation_error_message=_("Say why the wording is right as it is.")),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.excerpt}"
+
+    def clean(self):
+        if not self.reason.strip():
+            raise ValidationError({"reason": _("Say why the wording is right as it is.")})

@@ -60,7 +60,7 @@ class SnippetAdmin(MarkdownAdmin):
 class CrisisPhraseForm(forms.ModelForm):
     class Meta:
         model = CrisisPhrase
-        fields = ["phrase", "language", "kind", "active", "editor_note"]
+        fields = ["phrase", "language", "kind", "suggestion", "active", "editor_note"]
 
     def clean_phrase(self):
         """The database refuses two phrases with the same words; say so in a sentence first."""
@@ -80,8 +80,8 @@ class CrisisPhraseAdmin(admin.ModelAdmin):
     form = CrisisPhraseForm
     list_display = ["phrase", "language", "kind", "active", "updated_at"]
     list_filter = ["active", "language", "kind"]
-    search_fields = ["phrase", "normalised", "editor_note"]
-    fields = ["phrase", "language", "kind", "active", "editor_note"]
+    search_fields = ["phrase", "normalised", "suggestion", "editor_note"]
+    fields = ["phrase", "language", "kind", "suggestion", "active", "editor_note"]
 
     def get_readonly_fields(self, request, obj=None):
         # The import recognises a seeded phrase by its words: to change them, add the new phrase and

@@ -10,7 +10,12 @@ database nothing for them and an edit in the admin counts at once.
 Matching: the phrase's words, in order and next to each other, as whole words of the text. Next to
 each other so that "marna nahi chahta" (I do not want to die) is not "marna chahta". A search may
 misspell a longer Latin word by one letter ("sucide", "suicde"), never its first letter, so that
-"putting myself first" is not "cutting myself"; an article is matched exactly."""
+"putting myself first" is not "cutting myself"; an article is matched exactly.
+
+The same list also holds wording articles should avoid (kind "wording": "committed suicide",
+"successful attempt", sensational words), each with its suggested wording. It is no crisis signal:
+search and the unflagged-article check never read it; blog/checks.py warns editors of it, matched
+exactly like an article's crisis phrases (wording_in)."""
 
 from __future__ import annotations
 
@@ -29,13 +34,16 @@ from idare import snapshots
 from idare.content import ContentError, Report, check_keys, records, sync, text_field, validate
 
 NAME = "crisis_phrases"
-PHRASE_KEYS = {"phrase", "language", "kind", "active", "editor_note"}
+PHRASE_KEYS = {"phrase", "language", "kind", "active", "editor_note", "suggestion"}
+WORDING = "wording"  # idare.models.CrisisPhrase.Kind.WORDING, without importing models here
 # Typed for a missing apostrophe or in its place: "I can't", "I can’t", "I can`t" are all "i cant".
 APOSTROPHES = dict.fromkeys(map(ord, "'’‘ʼʹ`´′＇"))
 DEVANAGARI = re.compile("[\u0900-\u097f\ua8e0-\ua8ff]")
 CHANDRABINDU, ANUSVARA, NUKTA = "\u0901", "\u0902", "\u093c"
 # Only Latin letters: "dieeee", "plzzz". A doubled Devanagari consonant is spelling (मदद), not emphasis.
 REPEATED_LETTER = re.compile(r"([a-z])\1+")
+# A word as normalise() keeps it: letters, digits, marks and format characters, apostrophes inside.
+TOKEN = re.compile(r"(?:[^\W_]|[\u0900-\u0963\u0966-\u097f\ua8e0-\ua8ff\u200c\u200d'’‘ʼʹ`´′＇])+")
 TOLERANT_LENGTH = 5  # a search may misspell words of at least this many letters by one edit
 
 
@@ -86,18 +94,29 @@ class Phrase:
     text: str  # as the editor wrote it
     words: tuple[str, ...]
     kind: str
+    suggestion: str = ""
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a text uses a phrase: the phrase, and the character span of its words in the text."""
+    phrase: Phrase
+    start: int
+    end: int
 
 
 def is_crisis_query(text: str) -> bool:
     """Whether a search expresses suicidal thoughts, self-harm or an acute crisis."""
     words = normalise(text).split()
     return any(_found_at(phrase, words, start, tolerant=True)
-               for phrase in _active_phrases() for start in range(len(words) - len(phrase.words) + 1))
+               for phrase in _active_phrases() if phrase.kind != WORDING
+               for start in range(len(words) - len(phrase.words) + 1))
 
 
 def crisis_phrases_in(text: str, *, kinds: Iterable[str] | None = None) -> list[str]:
     """The active phrases (as editors wrote them) that a longer text such as an article uses, in the
-    order they first appear; `kinds` keeps only phrases of those kinds."""
+    order they first appear; `kinds` keeps only phrases of those kinds (by default every crisis kind,
+    never wording to avoid)."""
     words = normalise(text).split()
     positions = defaultdict(list)
     for index, word in enumerate(words):
@@ -105,12 +124,32 @@ def crisis_phrases_in(text: str, *, kinds: Iterable[str] | None = None) -> list[
     wanted = set(kinds) if kinds is not None else None
     found = []
     for phrase in _active_phrases():
-        if wanted is not None and phrase.kind not in wanted:
+        if (phrase.kind not in wanted) if wanted is not None else phrase.kind == WORDING:
             continue
         starts = [start for start in positions.get(phrase.words[0], ()) if _found_at(phrase, words, start)]
         if starts:
             found.append((starts[0], phrase.text))
     return [text for _, text in sorted(found)]
+
+
+def wording_in(text: str) -> list[Found]:
+    """Every place a text uses an active phrase of kind "wording", in order, with the span of its
+    words in `text` (for an excerpt). Each word of the text is normalised on its own, so the match is
+    the one crisis_phrases_in makes, Hindi and Hinglish included."""
+    tokens = [(match.start(), match.end(), normalise(match.group())) for match in TOKEN.finditer(text)]
+    words, spans = [], []
+    for start, end, normalised in tokens:
+        for word in normalised.split():  # a token such as "self_harm" may hold two words
+            words.append(word)
+            spans.append((start, end))
+    found = []
+    for phrase in _active_phrases():
+        if phrase.kind != WORDING:
+            continue
+        for start in range(len(words) - len(phrase.words) + 1):
+            if words[start] == phrase.words[0] and _found_at(phrase, words, start):
+                found.append(Found(phrase, spans[start][0], spans[start + len(phrase.words) - 1][1]))
+    return sorted(found, key=lambda item: (item.start, -item.end))
 
 
 def _found_at(phrase: Phrase, words: list[str], start: int, *, tolerant: bool = False) -> bool:
@@ -152,8 +191,10 @@ def _active_phrases() -> tuple[Phrase, ...]:
 
 
 @functools.lru_cache(maxsize=4)
-def _compiled(rows: tuple[tuple[str, str, str], ...]) -> tuple[Phrase, ...]:
-    return tuple(Phrase(text, tuple(normalised.split()), kind) for text, normalised, kind in rows if normalised)
+def _compiled(rows: tuple[tuple[str, ...], ...]) -> tuple[Phrase, ...]:
+    # A snapshot stored before suggestions existed has three columns; its next rebuild adds the fourth.
+    return tuple(Phrase(row[0], tuple(row[1].split()), row[2], row[3] if len(row) > 3 else "")
+                 for row in rows if row[1])
 
 
 # --- the snapshot and the import --------------------------------------------------------------
@@ -161,7 +202,8 @@ def _compiled(rows: tuple[tuple[str, str, str], ...]) -> tuple[Phrase, ...]:
 def build() -> list[list[str]]:
     from idare.models import CrisisPhrase
 
-    return [list(row) for row in CrisisPhrase.objects.filter(active=True).values_list("phrase", "normalised", "kind")]
+    return [list(row) for row in CrisisPhrase.objects.filter(active=True).values_list("phrase", "normalised", "kind",
+                                                                                     "suggestion")]
 
 
 def content_steps(content_dir: Path) -> list:
@@ -183,8 +225,7 @@ def _import_phrases(path: Path, content_dir: Path, report: Report, *, force: boo
         if phrase.normalised in seen:
             raise ContentError(f"{where}the same words as phrase #{seen[phrase.normalised]}")
         seen[phrase.normalised] = number
-        sync("crisis phrase", CrisisPhrase, phrase, ["phrase", "language", "kind", "active", "editor_note"], report,
-             force=force, key="normalised")
+        sync("crisis phrase", CrisisPhrase, phrase, sorted(PHRASE_KEYS), report, force=force, key="normalised")
     snapshots.refresh_on_commit(NAME)
 
 

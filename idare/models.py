@@ -119,6 +119,8 @@ class CrisisPhrase(models.Model):
         SUICIDAL = "suicidal", _("Suicidal thoughts")
         SELF_HARM = "self-harm", _("Self-harm")
         CRISIS = "crisis", _("Acute crisis, or asking for urgent help")
+        # Not a crisis signal: search ignores it; the article checks (blog/checks.py) warn of it.
+        WORDING = "wording", _("Wording articles should avoid (not used by search)")
 
     phrase = models.CharField(
         _("phrase"), max_length=120,
@@ -136,6 +138,10 @@ class CrisisPhrase(models.Model):
     )
     editor_note = models.TextField(_("editor's note"), blank=True,
                                    help_text=_("For staff only, e.g. where it came from."))
+    suggestion = models.CharField(
+        _("suggested wording"), max_length=300, blank=True,
+        help_text=_("For wording articles should avoid: what to write instead, as the guidance words it, e.g. "
+                    "“died by suicide” for “committed suicide”. Shown to editors next to the article."))
     updated_at = models.DateTimeField(auto_now=True)
     imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -165,9 +171,14 @@ class CrisisPhrase(models.Model):
             raise ValidationError({"language": _("This phrase is in Latin letters: choose Hinglish, not Hindi.")})
         if self.language != self.Language.HINDI and devanagari:
             raise ValidationError({"language": _("This phrase is in Devanagari: choose Hindi.")})
+        if self.kind == self.Kind.WORDING and not self.suggestion.strip():
+            raise ValidationError({"suggestion": _("Say what an article should write instead: editors see it next "
+                                                   "to the warning.")})
 
     def fingerprint(self) -> str:
         parts = [self.normalised, self.phrase, self.language, self.kind, str(self.active), self.editor_note]
+        if self.suggestion:  # only when set, so phrases imported before suggestions existed keep their fingerprint
+            parts.append(self.suggestion)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -1,0 +1,49 @@
+"""The editorial checks on the article form, in Chromium: the panel as rendered with the page, kept
+up to date as the editor types (admin-checks.js, debounced), an acknowledgement with a reason that
+keeps the typing, and axe-core on the form with the panel."""
+
+import pytest
+from playwright.sync_api import expect
+
+from blog.models import CheckAcknowledgement, Post
+from tests.browser.test_admin_editor import sign_in
+from tests.browser.test_editor_workflow import assert_no_axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def editor(django_user_model, site_content):
+    return django_user_model.objects.create_user(
+        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
+    )
+
+
+def test_the_checks_follow_the_typing_and_a_warning_is_acknowledged(browsing, editor):
+    post = Post.objects.get(slug="grief-has-no-timetable")
+    page = browsing.new_page()
+    sign_in(page)
+    page.goto(f"/admin/blog/post/{post.pk}/change/")
+    panel = page.locator("#editorial-checks")
+    expect(panel).to_contain_text("A sentence of 40 words")  # rendered with the page
+    page.locator("#id_body").press("End")
+    page.locator("#id_body").press_sequentially("\n\nIt was a shocking loss. [Click here](/help/).")
+    expect(panel).to_contain_text("“shocking”: safe-messaging guidance advises against this wording.")
+    expect(panel).to_contain_text("do not say where it leads")
+    expect(panel.locator(".checks-status")).to_contain_text("checks open")
+    assert_no_axe_violations(page, "the article form with its checks")
+
+    item = panel.locator("li.check", has_text="“shocking”")
+    item.get_by_role("button", name="Acknowledge").click()
+    expect(panel.locator(".errornote")).to_contain_text("Say why the wording is right as it is")
+    item = panel.locator("li.check", has_text="“shocking”")
+    item.get_by_label("Why it is right as written").fill("A reader's own words, quoted.")
+    item.get_by_role("button", name="Acknowledge").click()
+    expect(panel.locator("li.check-acknowledged")).to_contain_text("A reader's own words, quoted.")
+    assert "shocking loss" in page.locator("#id_body").input_value()  # the typing is kept
+    assert CheckAcknowledgement.objects.filter(post=post, code="wording").count() == 1
+    assert_no_axe_violations(page, "the article form with an acknowledged check")
+    # The one refusal above was meant (a 400 with its sentence): the browser logs every 4xx.
+    page.recorder.console[:] = [line for line in page.recorder.console
+                                if not ("status of 400" in line and "/acknowledge/" in line)]
+    page.recorder.assert_clean()
