@@ -1,5 +1,5 @@
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -44,6 +44,32 @@ from blog.views import preview_response
 from idare.admin import MarkdownAdmin
 
 PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
+# About what search engines show before cutting a result's title and description (static/js/admin-previews.js
+# cuts the same way as the text is typed).
+SEARCH_TITLE_LIMIT, SEARCH_DESCRIPTION_LIMIT = 60, 160
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut as a search result is: at a word, with an ellipsis (static/js/admin-previews.js does the same)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if text[limit - 1] != " " and (space := cut.rfind(" ")) > 0:  # not in the middle of a word
+        cut = cut[:space]
+    return cut.rstrip(" .,;:!?") + "…"
+
+
+class SideBySidePreview:
+    """The Markdown body and its live preview side by side on a wide screen, the preview in the site's
+    article styles (static/js/admin-previews.js, static/css/admin-preview.css); the label is worded here
+    so that it is translated."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body" and field is not None:
+            field.widget.attrs["data-preview-label"] = _("Preview, as readers will see it")
+        return field
 
 
 def _post_or_404(posts, object_id: str) -> Post:
@@ -137,7 +163,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Post)
-class PostAdmin(VersionAdmin, MarkdownAdmin):
+class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
     form = PostAdminForm
     inlines = [CorrectionInline]
     change_list_template = "admin/blog/post/change_list.html"
@@ -155,7 +181,7 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
                               "editorial_checks"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit"]}),
         ("Link preview", {
-            "fields": ["generated_card", "social_image", "social_image_alt"],
+            "fields": ["how_it_will_look", "generated_card", "social_image", "social_image_alt"],
             "description": "What WhatsApp, X, Facebook, LinkedIn and others show when the article is shared. "
                            "A title card is made for every article and made again when the title changes.",
         }),
@@ -170,11 +196,13 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         ("Clinical review", {"fields": ["review_record"]}),
         ("Publishing", {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
     ]
-    readonly_fields = ["saved_length", "editorial_checks", "generated_card", "safe_messaging_check", "review_record"]
+    readonly_fields = ["saved_length", "editorial_checks", "how_it_will_look", "generated_card",
+                       "safe_messaging_check", "review_record"]
 
     class Media:
-        js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js", "js/admin-checks.js"]
-        css = {"all": ["css/admin-editorial.css"]}
+        js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js", "js/admin-checks.js",
+              "js/admin-previews.js"]
+        css = {"all": ["css/admin-editorial.css", "css/admin-preview.css"]}
 
     def get_queryset(self, request):
         # Coalesce: PostgreSQL sorts NULL (no shares yet) above every number in a descending sort.
@@ -523,6 +551,18 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
             return _("Counted when the article is first saved.")
         return length_note(post.body)
 
+    @admin.display(description=gettext_lazy("how it will look"))
+    def how_it_will_look(self, post: Post) -> str:
+        """A search result and a link card as the article's page will give them (Post.link_preview), as
+        last saved; static/js/admin-previews.js follows the title, address and description as they are typed."""
+        look = post.link_preview()
+        return render_to_string("admin/blog/post/_search_preview.html", {
+            "look": look, "title_limit": SEARCH_TITLE_LIMIT, "description_limit": SEARCH_DESCRIPTION_LIMIT,
+            "search_title": shorten(look["page_title"], SEARCH_TITLE_LIMIT),
+            "search_description": shorten(look["description"], SEARCH_DESCRIPTION_LIMIT),
+            "site": urlsplit(settings.SITE_URL).hostname or settings.SITE_URL,
+        })
+
     @admin.display(description="generated title card")
     def generated_card(self, post: Post) -> str:
         if not post.card_image:
@@ -557,10 +597,14 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin, MarkdownAdmin):
+class PageAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+    class Media:
+        js = ["js/admin-previews.js"]
+        css = {"all": ["css/admin-preview.css"]}
 
 
 @admin.register(Author)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.views.decorators.http import require_POST
 
 from blog.models import image_in_use
-from blog.renditions import make_renditions
+from blog.renditions import make_renditions, responsive_images
 from blog.uploads import UPLOAD_FOLDER
 from idare.images import reencode_image, store_image
 from idare.markdown import markdown_problems, render_markdown
@@ -41,7 +41,9 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
                                       content_type="text/plain")
     if problems := markdown_problems(content):  # the same limits as saving: never run past them
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain")
-    return HttpResponse(render_markdown(content))
+    # As Post.save and Page.save make readers' HTML: sanitized, then each image as its <picture>
+    # (whose renditions the upload already made), so the preview is the article's own HTML.
+    return HttpResponse(responsive_images(render_markdown(content)))
 
 
 @require_POST

@@ -229,6 +229,9 @@ def text_digest(values: dict) -> str:
     return digest(["reviewed-text-1", *(values.get(name) or "" for name in REVIEWED_FIELDS)])
 
 
+PAGE_TITLE_SUFFIX = " · iDare"  # after an article's title in its page's <title>
+
+
 @reversion.register(exclude=["upvote_count", "card_image", "card_fingerprint", "imported_fingerprint",
                              "hero_source_digest", "hero_renditions", "text_digest", "text_changed_at",
                              "published_by", "editorial_state", "first_published_at"])
@@ -633,6 +636,30 @@ class Post(models.Model):
     def canonical_url(self) -> str:
         """The article's one public address, from SITE_URL, never from the request's Host."""
         return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def page_title(self) -> str:
+        """The article page's <title>: the link a search result shows."""
+        return self.title + PAGE_TITLE_SUFFIX
+
+    @property
+    def meta_description(self) -> str:
+        """The page's meta description and og:description: what a search result and a link card show
+        under the title."""
+        return self.excerpt
+
+    def link_preview(self) -> dict:
+        """What a search result and a link card show of this article, from the same properties the
+        article page's <head> uses (templates/blog/post_detail.html): the admin's "how it will look"
+        cannot drift from the page. The address is the canonical one; `url_prefix` and `url_suffix`
+        surround the slug, for a live preview while the slug is typed."""
+        prefix, suffix = reverse("blog:post", args=["slug"]).rsplit("slug", 1)
+        prefix = settings.SITE_URL + prefix
+        image = self.share_image
+        return {"page_title": self.page_title, "title_suffix": PAGE_TITLE_SUFFIX, "title": self.title,
+                "description": self.meta_description,
+                "url": prefix + self.slug + suffix, "url_prefix": prefix, "url_suffix": suffix,
+                "image": {**image, "absolute_url": settings.SITE_URL + image["url"] if image["url"] else ""}}
 
     def card_signature(self) -> str:
         if self.sensitive:
