@@ -1043,3 +1043,36 @@ class Correction(models.Model):
     def __str__(self):
         return _("Correction of %(day)s") % {"day": f"{timezone.localtime(self.corrected_at):%-d %b %Y}"} \
             if self.corrected_at else str(_("New correction"))
+
+
+# --- Autosave and editing presence (issue 15; blog/autosave.py has the rules) ---------------------
+class Autosave(models.Model):
+    """One editor's working copy of one article's text, saved while they type: never published, never
+    shown to readers, never written to the Post row. One row per editor and post, updated in place;
+    deleted when that editor really saves the article."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.JSONField(default=dict)  # {field name: value} for blog.autosave.FIELDS only
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_autosave_per_editor")]
+
+    def __str__(self):
+        return str(_("Autosave"))
+
+
+class EditingPresence(models.Model):
+    """Who has an article's form open: the autosave script's heartbeat; silent for
+    blog.autosave.PRESENCE_SECONDS, it no longer counts."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_presence_per_editor")]
+
+    def __str__(self):
+        return str(_("Editing"))
