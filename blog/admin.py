@@ -8,7 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -23,10 +23,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from blog import checks, desk, stats, workflow
+from blog import autosave, checks, desk, stats, workflow
 from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
+    Autosave,
     CheckAcknowledgement,
     Correction,
     Page,
@@ -201,8 +202,8 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
 
     class Media:
         js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js", "js/admin-checks.js",
-              "js/admin-previews.js"]
-        css = {"all": ["css/admin-editorial.css", "css/admin-preview.css"]}
+              "js/admin-previews.js", "js/admin-autosave.js"]
+        css = {"all": ["css/admin-editorial.css", "css/admin-preview.css", "css/admin-autosave.css"]}
 
     def get_queryset(self, request):
         # Coalesce: PostgreSQL sorts NULL (no shares yet) above every number in a descending sort.
@@ -254,6 +255,7 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
                 view(self.acknowledge_view, "acknowledge"),
                 view(self.preview_links_view, "preview-links"),
                 view(self.compare_view, "history/compare"), view(self.workflow_view, "workflow"),
+                view(self.autosave_view, "autosave"), view(self.autosave_discard_view, "autosave/discard"),
                 *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -262,11 +264,14 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
             extra_context = {**(extra_context or {}), "editorial_state": post.get_editorial_state_display(),
                              "editorial_moves": workflow.moves_for(
                                  request.user, post, may_change=self.has_change_permission(request, post)),
-                             "editorial_events": post.editorial_events.select_related("actor")}
+                             "editorial_events": post.editorial_events.select_related("actor"),
+                             **self._autosave_context(request, post)}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change:  # saved for real: the working copy has served its purpose
+            autosave.discard(obj, request.user)
         # The summary at publish (only a sensitive article is held back): when this save publishes it
         # or changes what readers read, not at every save of a live article.
         publishing = not change or bool(set(form.changed_data) & {"status", *checks.CHECKED_FIELDS})
@@ -355,6 +360,82 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
             return TemplateResponse(request, "admin/blog/post/acknowledge_refused.html", context, status=400)
         messages.success(request, _("The warning is acknowledged. Unsaved changes to the article were not kept: "
                                     "type them again if you made any."))
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]), status=303)
+
+    # --- Autosave (blog/autosave.py; templates/admin/blog/post/_autosave.html) ---------------------
+    def _autosave_context(self, request: HttpRequest, post: Post) -> dict:
+        if not self.has_change_permission(request, post):
+            return {}
+        if request.method == "GET":
+            autosave.seen(post, request.user)  # opening the form tells the others at once
+        pending = autosave.pending(post, request.user)
+        return {"autosave_on": True, "autosave_pending": pending,
+                "autosave_restored": pending is not None and request.GET.get("autosave") == "restore",
+                "autosave_others": autosave.others_sentence(autosave.others(post, request.user))}
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        # Restoring without JavaScript: the form is shown filled from the editor's autosave (the
+        # instance in memory only; nothing is written until they press Save).
+        match = request.resolver_match
+        if (obj is not None and request.method == "GET" and request.GET.get("autosave") == "restore"
+                and match is not None and match.url_name == "blog_post_change"
+                and self.has_change_permission(request, obj)):
+            pending = autosave.pending(obj, request.user)
+            if pending is not None:
+                for name in autosave.FIELDS:
+                    setattr(obj, name, pending.text.get(name, getattr(obj, name)))
+        return obj
+
+    def _autosave_post(self, request: HttpRequest, object_id: str) -> Post | JsonResponse:
+        try:
+            post = Post.objects.get(pk=int(unquote(object_id)))
+        except (ValueError, Post.DoesNotExist):
+            return JsonResponse({"error": _("There is no such article.")}, status=404)
+        if not self.has_change_permission(request, post):
+            return JsonResponse({"error": _("You may not change this article, so nothing was autosaved.")},
+                                status=403)
+        return post
+
+    @method_decorator(require_http_methods(["GET", "POST"]))
+    def autosave_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        """GET: the editor's autosaved text (to restore it). POST: the form's text fields, kept as the
+        editor's working copy, or `heartbeat=1` alone; both answer who else is editing. JSON only."""
+        post = self._autosave_post(request, object_id)
+        if isinstance(post, JsonResponse):
+            return post
+        if request.method == "GET":
+            pending = autosave.pending(post, request.user)
+            if pending is None:
+                return JsonResponse({"error": _("There is no autosaved text newer than the article.")},
+                                    status=404)
+            return JsonResponse({"text": {name: pending.text.get(name, "") for name in autosave.FIELDS}})
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > autosave.max_request_bytes():
+            return JsonResponse({"error": _("The article is too long to autosave.")}, status=400)
+        answer = {}
+        if request.POST.get("heartbeat") != "1":
+            try:
+                text = autosave.clean_text(request.POST)
+            except autosave.BadInput as problem:
+                return JsonResponse({"error": str(problem)}, status=400)
+            kept, written = autosave.save(post, request.user, text)
+            answer = {"saved": written, "saved_at": kept.saved_at.isoformat(),
+                      "status": autosave.saved_sentence(kept)}
+        autosave.seen(post, request.user)
+        return JsonResponse({**answer, "others": autosave.others_sentence(autosave.others(post, request.user))})
+
+    @method_decorator(require_http_methods(["POST"]))
+    def autosave_discard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """"Discard it": a plain form POST, back to the article's form."""
+        post = self._autosave_post(request, object_id)
+        if isinstance(post, JsonResponse):
+            return post
+        autosave.discard(post, request.user)
+        messages.success(request, _("The autosaved text was discarded."))
         return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]), status=303)
 
     @method_decorator(require_safe)
@@ -447,8 +528,11 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         action_list = [{"revision": version.revision, "version": version,
                         "url": reverse("admin:blog_post_revision", args=[object_id, version.pk])}
                        for version in versions]
+        autosaves = (Autosave.objects.filter(post_id=unquote(object_id)).select_related("user").order_by("-saved_at")
+                     if unquote(object_id).isdigit() else [])
         return admin.ModelAdmin.history_view(self, request, object_id, {**(extra_context or {}),
-                                                                         "action_list": action_list})
+                                                                         "action_list": action_list,
+                                                                         "autosaves": autosaves})
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring is changing: the article as it stands now decides who may do it (a writer must not

@@ -1187,6 +1187,8 @@ class CheckAcknowledgement(models.Model):
     (blog/checks.py) is right as written, and why. It names the warning by its code and a
     fingerprint of its excerpt, so rewording the passage raises the warning again."""
 
+    shown_to_readers = False  # the desk's decisions, for staff only
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="check_acknowledgements")
     code = models.CharField(_("check"), max_length=40)
     fingerprint = models.CharField(max_length=64)
@@ -1213,3 +1215,44 @@ class CheckAcknowledgement(models.Model):
     def clean(self):
         if not self.reason.strip():
             raise ValidationError({"reason": _("Say why the wording is right as it is.")})
+
+
+# --- Autosave and editing presence (issue 15; blog/autosave.py has the rules) ---------------------
+class Autosave(models.Model):
+    """One editor's working copy of one article's text, saved while they type: never published, never
+    shown to readers, never written to the Post row. One row per editor and post, updated in place;
+    deleted when that editor really saves the article."""
+
+    shown_to_readers = False  # saved every few seconds while someone types; readers never see it
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.JSONField(default=dict)  # {field name: value} for blog.autosave.FIELDS only
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["post", "user"], name="one_autosave_per_editor",
+            violation_error_message=_("You already have an autosaved copy of this article: reload the page."))]
+
+    def __str__(self):
+        return str(_("Autosave"))
+
+
+class EditingPresence(models.Model):
+    """Who has an article's form open: the autosave script's heartbeat; silent for
+    blog.autosave.PRESENCE_SECONDS, it no longer counts."""
+
+    shown_to_readers = False  # a heartbeat every 30 s: emptying the page cache at each would be waste
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["post", "user"], name="one_presence_per_editor",
+            violation_error_message=_("You are already shown as editing this article."))]
+
+    def __str__(self):
+        return str(_("Editing"))
