@@ -149,11 +149,14 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
     list_select_related = ["author"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "author", "excerpt", "body", "saved_length"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit", "focal_picker",
+                                   "hero_focal_x", "hero_focal_y"]}),
         ("Link preview", {
             "fields": ["generated_card", "social_image", "social_image_alt"],
-            "description": "What WhatsApp, X, Facebook, LinkedIn and others show when the article is shared. "
-                           "A title card is made for every article and made again when the title changes.",
+            "description": "What WhatsApp, X, Facebook, LinkedIn and others show when the article is shared: "
+                           "the hero image cropped around its focal point, or a title card when there is no "
+                           "hero (and always the plain card for a sensitive topic). It is made again when the "
+                           "title, the hero or its focal point changes.",
         }),
         ("Sensitive topic and safe messaging", {
             "fields": ["sensitive", "confirm_not_sensitive", "content_note", "checked_no_method_detail",
@@ -166,10 +169,10 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         ("Clinical review", {"fields": ["review_record"]}),
         ("Publishing", {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
     ]
-    readonly_fields = ["saved_length", "generated_card", "safe_messaging_check", "review_record"]
+    readonly_fields = ["saved_length", "generated_card", "safe_messaging_check", "review_record", "focal_picker"]
 
     class Media:
-        js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js"]
+        js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js", "js/admin-focal.js"]
         css = {"all": ["css/admin-editorial.css"]}
 
     def get_queryset(self, request):
@@ -425,12 +428,27 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
             return _("Counted when the article is first saved.")
         return length_note(post.body)
 
-    @admin.display(description="generated title card")
+    @admin.display(description="generated link-preview card")
     def generated_card(self, post: Post) -> str:
         if not post.card_image:
             return "Made when the article is first saved."
-        return format_html('<img src="{}" alt="Title card: “{}”" width="300" height="158">', post.card_image.url,
-                           post.title)
+        alt = post.share_image["alt"] if not post.social_image else f"Title card: “{post.title}”"
+        return format_html('<img src="{}" alt="{}" width="300" height="158">', post.card_image.url, alt)
+
+    @admin.display(description=gettext_lazy("focal point"))
+    def focal_picker(self, post: Post) -> str:
+        """The saved hero, for static/js/admin-focal.js to turn into a click target with a marker.
+        Without JavaScript it is a picture, and the two number fields below set the point."""
+        if not post.hero_image:
+            return _("Save the article with a hero image first; then click the image to set its focal point, "
+                     "or type it in the two boxes below.")
+        return format_html(
+            '<div class="focal-picker" data-focal-picker data-label="{}"><img src="{}" alt="{}" width="{}" '
+            'height="{}"><span class="focal-marker" aria-hidden="true"></span></div>'
+            '<p class="help">{}</p>',
+            _("Focal point: %(x)s%% across, %(y)s%% down"), post.hero_image.url,
+            _("The hero image: click where its subject is"), post.hero_width or "", post.hero_height or "",
+            _("Click the subject of the image: crops keep that point in frame. Save to remake them."))
 
     @admin.display(description="checked by")
     def safe_messaging_check(self, post: Post) -> str:
