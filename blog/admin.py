@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from blog import desk, stats, workflow
+from blog import desk, media_library, stats, workflow
 from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
@@ -34,8 +35,10 @@ from blog.models import (
     SlugRedirect,
     Tag,
     has_active_reviewer_profile,
+    image_in_use,
     length_note,
 )
+from blog.renditions import delete_with_renditions
 from blog.revisions import field_changes
 from blog.views import preview_response
 from idare.admin import MarkdownAdmin
@@ -220,7 +223,10 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         engagement = path("engagement/", self.admin_site.admin_view(self.engagement_view),
                           name="blog_post_engagement")
         desk_page = path("desk/", self.admin_site.admin_view(self.desk_view), name="blog_post_desk")
-        return [engagement, desk_page, view(self.preview_view, "preview"),
+        media = [path("media/", self.admin_site.admin_view(self.media_view), name="blog_post_media"),
+                 path("media/delete/", self.admin_site.admin_view(self.media_delete_view),
+                      name="blog_post_media_delete")]
+        return [engagement, desk_page, *media, view(self.preview_view, "preview"),
                 view(self.preview_links_view, "preview-links"),
                 view(self.compare_view, "history/compare"), view(self.workflow_view, "workflow"),
                 *super().get_urls()]
@@ -242,6 +248,38 @@ class PostAdmin(VersionAdmin, MarkdownAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Your desk"),
                    "sections": desk.sections_for(request.user), "calendar": desk.scheduled_days()}
         return TemplateResponse(request, "admin/blog/post/desk.html", context)
+
+    @method_decorator(require_safe)
+    def media_view(self, request: HttpRequest) -> HttpResponse:
+        """Every uploaded image, its alt text, where it is used and how to reuse it (blog/media_library.py)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Media library"),
+                   "images": media_library.library(), "may_delete": can_publish(request.user)}
+        return TemplateResponse(request, "admin/blog/post/media_library.html", context)
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    def media_delete_view(self, request: HttpRequest) -> HttpResponse:
+        """Deletes an image nothing uses, after a confirmation page; editors only. A used image (or a
+        name that is no upload) is refused in a sentence, whatever the page offered."""
+        if not can_publish(request.user):
+            raise PermissionDenied
+        name = request.POST.get("name", "") if request.method == "POST" else request.GET.get("name", "")
+        back = reverse("admin:blog_post_media")
+        if name not in {image.name for image in media_library.library()}:
+            messages.error(request, _("That image is not in the media library (it may have been deleted already)."))
+            return HttpResponseRedirect(back, status=303)
+        if image_in_use(name):
+            messages.error(request, _("This image is still used by an article or a page, so it stays: remove it "
+                                      "from there first."))
+            return HttpResponseRedirect(back, status=303)
+        if request.method == "POST":
+            delete_with_renditions(name)
+            messages.success(request, _("The image was deleted."))
+            return HttpResponseRedirect(back, status=303)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Delete this image?"),
+                   "name": name, "url": default_storage.url(name)}
+        return TemplateResponse(request, "admin/blog/post/media_delete.html", context)
 
     @method_decorator(require_http_methods(["POST"]))
     def workflow_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
