@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from blog import autosave, checks, desk, stats, workflow
+from blog import autosave, checks, desk, media_library, stats, workflow
 from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
@@ -38,8 +39,10 @@ from blog.models import (
     SlugRedirect,
     Tag,
     has_active_reviewer_profile,
+    image_in_use,
     length_note,
 )
+from blog.renditions import delete_with_renditions
 from blog.revisions import field_changes
 from blog.views import preview_response
 from idare.admin import MarkdownAdmin
@@ -180,11 +183,14 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "author", "excerpt", "body", "saved_length",
                               "editorial_checks"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit", "focal_picker",
+                                   "hero_focal_x", "hero_focal_y"]}),
         ("Link preview", {
             "fields": ["how_it_will_look", "generated_card", "social_image", "social_image_alt"],
-            "description": "What WhatsApp, X, Facebook, LinkedIn and others show when the article is shared. "
-                           "A title card is made for every article and made again when the title changes.",
+            "description": "What WhatsApp, X, Facebook, LinkedIn and others show when the article is shared: "
+                           "the hero image cropped around its focal point, or a title card when there is no "
+                           "hero (and always the plain card for a sensitive topic). It is made again when the "
+                           "title, the hero or its focal point changes.",
         }),
         ("Sensitive topic and safe messaging", {
             "fields": ["sensitive", "confirm_not_sensitive", "content_note", "checked_no_method_detail",
@@ -198,11 +204,11 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         ("Publishing", {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
     ]
     readonly_fields = ["saved_length", "editorial_checks", "how_it_will_look", "generated_card",
-                       "safe_messaging_check", "review_record"]
+                       "safe_messaging_check", "review_record", "focal_picker"]
 
     class Media:
         js = ["js/admin-count.js", "js/admin-words.js", "js/admin-unsaved.js", "js/admin-checks.js",
-              "js/admin-previews.js", "js/admin-autosave.js"]
+              "js/admin-previews.js", "js/admin-autosave.js", "js/admin-focal.js"]
         css = {"all": ["css/admin-editorial.css", "css/admin-preview.css", "css/admin-autosave.css"]}
 
     def get_queryset(self, request):
@@ -251,7 +257,10 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
                           name="blog_post_engagement")
         desk_page = path("desk/", self.admin_site.admin_view(self.desk_view), name="blog_post_desk")
         checks_page = path("checks/", self.admin_site.admin_view(self.checks_view), name="blog_post_checks")
-        return [engagement, desk_page, checks_page, view(self.preview_view, "preview"),
+        media = [path("media/", self.admin_site.admin_view(self.media_view), name="blog_post_media"),
+                 path("media/delete/", self.admin_site.admin_view(self.media_delete_view),
+                      name="blog_post_media_delete")]
+        return [engagement, desk_page, checks_page, *media, view(self.preview_view, "preview"),
                 view(self.acknowledge_view, "acknowledge"),
                 view(self.preview_links_view, "preview-links"),
                 view(self.compare_view, "history/compare"), view(self.workflow_view, "workflow"),
@@ -446,6 +455,38 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Your desk"),
                    "sections": desk.sections_for(request.user), "calendar": desk.scheduled_days()}
         return TemplateResponse(request, "admin/blog/post/desk.html", context)
+
+    @method_decorator(require_safe)
+    def media_view(self, request: HttpRequest) -> HttpResponse:
+        """Every uploaded image, its alt text, where it is used and how to reuse it (blog/media_library.py)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Media library"),
+                   "images": media_library.library(), "may_delete": can_publish(request.user)}
+        return TemplateResponse(request, "admin/blog/post/media_library.html", context)
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    def media_delete_view(self, request: HttpRequest) -> HttpResponse:
+        """Deletes an image nothing uses, after a confirmation page; editors only. A used image (or a
+        name that is no upload) is refused in a sentence, whatever the page offered."""
+        if not can_publish(request.user):
+            raise PermissionDenied
+        name = request.POST.get("name", "") if request.method == "POST" else request.GET.get("name", "")
+        back = reverse("admin:blog_post_media")
+        if name not in {image.name for image in media_library.library()}:
+            messages.error(request, _("That image is not in the media library (it may have been deleted already)."))
+            return HttpResponseRedirect(back, status=303)
+        if image_in_use(name):
+            messages.error(request, _("This image is still used by an article or a page, so it stays: remove it "
+                                      "from there first."))
+            return HttpResponseRedirect(back, status=303)
+        if request.method == "POST":
+            delete_with_renditions(name)
+            messages.success(request, _("The image was deleted."))
+            return HttpResponseRedirect(back, status=303)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Delete this image?"),
+                   "name": name, "url": default_storage.url(name)}
+        return TemplateResponse(request, "admin/blog/post/media_delete.html", context)
 
     @method_decorator(require_http_methods(["POST"]))
     def workflow_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -647,12 +688,27 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
             "site": urlsplit(settings.SITE_URL).hostname or settings.SITE_URL,
         })
 
-    @admin.display(description="generated title card")
+    @admin.display(description="generated link-preview card")
     def generated_card(self, post: Post) -> str:
         if not post.card_image:
             return "Made when the article is first saved."
-        return format_html('<img src="{}" alt="Title card: “{}”" width="300" height="158">', post.card_image.url,
-                           post.title)
+        alt = post.share_image["alt"] if not post.social_image else f"Title card: “{post.title}”"
+        return format_html('<img src="{}" alt="{}" width="300" height="158">', post.card_image.url, alt)
+
+    @admin.display(description=gettext_lazy("focal point"))
+    def focal_picker(self, post: Post) -> str:
+        """The saved hero, for static/js/admin-focal.js to turn into a click target with a marker.
+        Without JavaScript it is a picture, and the two number fields below set the point."""
+        if not post.hero_image:
+            return _("Save the article with a hero image first; then click the image to set its focal point, "
+                     "or type it in the two boxes below.")
+        return format_html(
+            '<div class="focal-picker" data-focal-picker data-label="{}"><img src="{}" alt="{}" width="{}" '
+            'height="{}"><span class="focal-marker" aria-hidden="true"></span></div>'
+            '<p class="help">{}</p>',
+            _("Focal point: %(x)s%% across, %(y)s%% down"), post.hero_image.url,
+            _("The hero image: click where its subject is"), post.hero_width or "", post.hero_height or "",
+            _("Click the subject of the image: crops keep that point in frame. Save to remake them."))
 
     @admin.display(description="checked by")
     def safe_messaging_check(self, post: Post) -> str:

@@ -1,5 +1,6 @@
 """An article's social card (Open Graph / Twitter, 1200×630), drawn with Pillow from the committed
-Noto fonts. Pure: the same text always gives the same PNG bytes, so a caller can store a card and
+Noto fonts, or the article's hero cropped around its focal point. Pure: the same text (or image and
+focal point) always gives the same bytes, so a caller can store a card and
 redraw it only when the title, the subtitle or CARD_DESIGN changes."""
 
 import io
@@ -8,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from blog.renditions import focal_box
 
 CARD_DESIGN = "1"  # bump on any visible change, so stored cards get redrawn
 NEUTRAL_CARD_DESIGN = "1"  # the same for the neutral card of sensitive articles
@@ -239,3 +242,16 @@ def render_card(title: str, subtitle: str = "") -> bytes:
     title_bottom = _draw_lines(draw, lines, font, top + BAR_SPACE, INK)
     _draw_lines(draw, sub_lines, sub_font, title_bottom + SUBTITLE_GAP, MUTED)
     return _png(card)
+
+
+HERO_CARD_DESIGN = "1"  # bump on any visible change to the photo card, so stored ones get redrawn
+
+
+def render_hero_card(image: Image.Image, focal: tuple[float, float]) -> bytes:
+    """An article's hero as its link-preview card: the 1200×630 window around the editor's focal
+    point (blog/renditions.focal_box), so the subject stays in a chat's preview."""
+    box = focal_box(image.size, CARD_SIZE[0] / CARD_SIZE[1], focal)
+    card = image.convert("RGB").resize(CARD_SIZE, Image.Resampling.LANCZOS, box=box)
+    out = io.BytesIO()
+    card.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()

@@ -53,7 +53,8 @@ class PostAdminForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["title", "slug", "subtitle", "author", "excerpt", "body", "hero_image", "hero_alt",
-                  "hero_decorative", "hero_credit", "social_image", "social_image_alt", "sensitive", "content_note",
+                  "hero_decorative", "hero_credit", "hero_focal_x", "hero_focal_y", "social_image", "social_image_alt",
+                  "sensitive", "content_note",
                   *SAFE_MESSAGING_CHECKLIST, "cta_topic", "sources", "tags", "status", "published_at", "featured"]
         widgets = {
             # data-count: static/js/admin-count.js shows a live count; without JavaScript the help text says it.
@@ -61,6 +62,9 @@ class PostAdminForm(forms.ModelForm):
             "sources": forms.Textarea(attrs={"rows": 4}),
             # Checkboxes, not the admin's two-list filter widget, whose icons carry ARIA that axe-core refuses.
             "tags": forms.CheckboxSelectMultiple,
+            # Typed by hand without JavaScript; static/js/admin-focal.js sets them from a click on the image.
+            "hero_focal_x": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "data-focal": "x"}),
+            "hero_focal_y": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "data-focal": "y"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -74,6 +78,9 @@ class PostAdminForm(forms.ModelForm):
                 "data-count-under": _("%(count)s; search engines show about %(target)s."),
                 "data-count-over": _("%(count)s: search engines may cut it after about %(target)s."),
             })
+        for name in ("hero_focal_x", "hero_focal_y"):
+            if name in self.fields:
+                self.fields[name].required = False
         if "body" in self.fields:
             # static/js/admin-words.js: a live word count and reading time, worded as the server words it.
             self.fields["body"].widget.attrs.update({
@@ -90,6 +97,17 @@ class PostAdminForm(forms.ModelForm):
                     self.fields[name].disabled = True
                     self.fields[name].help_text = (self.fields[name].help_text + " Only an editor can change this."
                                                    ).strip()
+
+    def clean_hero_focal_x(self):
+        return self._focal("hero_focal_x")
+
+    def clean_hero_focal_y(self):
+        return self._focal("hero_focal_y")
+
+    def _focal(self, name: str) -> int:
+        """Left empty (or sent by a form that predates the field): the middle of the image."""
+        value = self.cleaned_data.get(name)
+        return Post._meta.get_field(name).default if value is None else value
 
     def clean_hero_image(self):
         return self._clean_upload("hero_image", reencode_image)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
 from blog.models import SAFE_MESSAGING_CHECKLIST, Author, Page, Post, Review, Tag, tag_slug
-from blog.renditions import make_renditions, responsive_images
+from blog.renditions import responsive_images
 from idare.content import (
     ContentError,
     Report,
@@ -162,9 +162,10 @@ def _ensure_derived_files(saved: Post) -> None:
     if saved.hero_image:
         stored = saved.hero_renditions.get("renditions") or []
         names = [name for rendition in stored for name in (rendition["webp"], rendition["fallback"])]
-        if saved.hero_renditions.get("source") != saved.hero_image.name or not names or not all(
+        if saved.hero_renditions.get("source") != saved.hero_image.name \
+                or saved.hero_renditions.get("focal") != list(saved.hero_focal) or not names or not all(
                 default_storage.exists(name) for name in names):
-            updates["hero_renditions"] = make_renditions(saved.hero_image.name)
+            updates["hero_renditions"] = saved.make_hero_renditions()
     body_html = responsive_images(render_markdown(saved.body))
     if body_html != saved.body_html:
         updates["body_html"] = body_html

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -23,10 +24,26 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
+from PIL import Image, UnidentifiedImageError
 from reversion.models import Version
 
-from blog.cards import CARD_DESIGN, CARD_SIZE, NEUTRAL_CARD_DESIGN, render_card, render_neutral_card
-from blog.renditions import delete_with_renditions, make_renditions, media_names, picture, responsive_images
+from blog.cards import (
+    CARD_DESIGN,
+    CARD_SIZE,
+    HERO_CARD_DESIGN,
+    NEUTRAL_CARD_DESIGN,
+    render_card,
+    render_hero_card,
+    render_neutral_card,
+)
+from blog.renditions import (
+    HERO_RATIO,
+    delete_with_renditions,
+    make_renditions,
+    media_names,
+    picture,
+    responsive_images,
+)
 from idare.images import hashed_file, store_image
 from idare.markdown import render_markdown
 from idare.ratelimit import parse_rate, within_allowance
@@ -208,6 +225,15 @@ def hero_upload_to(instance, filename):
     return f"posts/{filename}"
 
 
+FOCAL_RANGE_MESSAGE = _("Give the focal point as a percentage from 0 to 100 (50 is the middle of the image).")
+
+
+def focal_in_range(value: int) -> None:
+    """Next to the field in a form; the database's constraint says the same to any other path."""
+    if not 0 <= value <= 100:
+        raise ValidationError(FOCAL_RANGE_MESSAGE, code="focal_range")
+
+
 SENSITIVE_NOT_FEATURED = _("A sensitive article is never featured on the home page: untick “Featured”, or "
                            "untick “Sensitive topic” if the article is not about suicide, self-harm, abuse or "
                            "eating disorders.")
@@ -284,6 +310,14 @@ class Post(models.Model):
         help_text="Tick only when the image adds nothing a reader would miss: screen readers then skip it "
                   "(alt=\"\").",
     )
+    hero_focal_x = models.SmallIntegerField(
+        _("focal point across (%)"), default=50, validators=[focal_in_range],
+        help_text=_("Where the image's subject is, from 0 (left edge) to 100 (right edge); 50 is the middle. "
+                    "Crops of the image (a tall photo's banner, the link preview) keep that point in frame. "
+                    "Click the image to set it."))
+    hero_focal_y = models.SmallIntegerField(
+        _("focal point down (%)"), default=50, validators=[focal_in_range],
+        help_text=_("From 0 (top edge) to 100 (bottom edge); 50 is the middle."))
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     # What the importer last read for the hero: an unchanged file is not decoded and encoded again.
     hero_source_digest = models.CharField(max_length=64, blank=True, editable=False)
@@ -367,6 +401,9 @@ class Post(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(title="") & ~Q(slug=""), name="post_has_title_and_slug",
                                    violation_error_message=_("Give the article a title and a web address (slug).")),
+            models.CheckConstraint(
+                condition=Q(hero_focal_x__gte=0, hero_focal_x__lte=100, hero_focal_y__gte=0, hero_focal_y__lte=100),
+                name="hero_focal_point_in_image", violation_error_message=FOCAL_RANGE_MESSAGE),
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_known",
                                    violation_error_message=_("Choose Draft or Published.")),
             models.CheckConstraint(
@@ -439,8 +476,9 @@ class Post(models.Model):
             self.hero_image.save(self.hero_image.name, self.hero_image.file, save=False)
         if not self.hero_image:
             self.hero_renditions = {}
-        elif self.hero_renditions.get("source") != self.hero_image.name:
-            self.hero_renditions = make_renditions(self.hero_image.name)
+        elif self.hero_renditions.get("source") != self.hero_image.name \
+                or self.hero_renditions.get("focal") != list(self.hero_focal):  # a new focal point: new crops
+            self.hero_renditions = self.make_hero_renditions()
         replaced_card = self.refresh_card()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "text_digest", "text_changed_at", "published_by",
@@ -625,6 +663,13 @@ class Post(models.Model):
         return all(getattr(self, name) for name in SAFE_MESSAGING_CHECKLIST)
 
     @property
+    def hero_focal(self) -> tuple[int, int]:
+        return (self.hero_focal_x, self.hero_focal_y)
+
+    def make_hero_renditions(self) -> dict:
+        return make_renditions(self.hero_image.name, ratio=HERO_RATIO, focal=self.hero_focal)
+
+    @property
     def hero_picture(self) -> dict | None:
         return picture(self.hero_renditions)
 
@@ -661,10 +706,28 @@ class Post(models.Model):
                 "url": prefix + self.slug + suffix, "url_prefix": prefix, "url_suffix": suffix,
                 "image": {**image, "absolute_url": settings.SITE_URL + image["url"] if image["url"] else ""}}
 
+    @property
+    def card_shows_hero(self) -> bool:
+        """A non-sensitive article with a hero is previewed with its photo, as Ghost and WordPress do."""
+        return bool(self.hero_image) and not self.sensitive
+
     def card_signature(self) -> str:
         if self.sensitive:
             return digest(["neutral", NEUTRAL_CARD_DESIGN])
+        if self.card_shows_hero:
+            return digest(["hero", HERO_CARD_DESIGN, self.hero_image.name, *map(str, self.hero_focal)])
         return digest([CARD_DESIGN, self.title, self.subtitle])
+
+    def _draw_card(self) -> ContentFile | None:
+        if self.sensitive:
+            return hashed_file(render_neutral_card(), "png")
+        if self.card_shows_hero:
+            try:
+                with self.hero_image.storage.open(self.hero_image.name) as stored, Image.open(stored) as image:
+                    return hashed_file(render_hero_card(image, self.hero_focal), "jpg")
+            except (FileNotFoundError, UnidentifiedImageError, OSError, ValueError):
+                pass  # an unreadable hero: the title card rather than none
+        return hashed_file(render_card(self.title, self.subtitle), "png")
 
     def refresh_card(self, *, force: bool = False) -> str | None:
         """Draws the title card again when its text or design changed (or `force`); a sensitive
@@ -674,8 +737,7 @@ class Post(models.Model):
         if not force and self.card_image and self.card_fingerprint == signature:
             return None
         previous = self.card_image.name or ""
-        drawn = render_neutral_card() if self.sensitive else render_card(self.title, self.subtitle)
-        name = store_image(hashed_file(drawn, "png"), "cards")
+        name = store_image(self._draw_card(), "cards")
         self.card_image.name, self.card_fingerprint = name, signature
         return previous if previous != name else None
 
@@ -689,6 +751,9 @@ class Post(models.Model):
         if self.social_image:
             return {"url": self.social_image.url, "width": CARD_SIZE[0], "height": CARD_SIZE[1],
                     "alt": self.social_image_alt}
+        if self.card_shows_hero and self.card_image.name.endswith(".jpg"):  # the hero's photo card
+            return {"url": self.card_image.url, "width": CARD_SIZE[0], "height": CARD_SIZE[1],
+                    "alt": self.hero_alt_text or f"A photo for “{self.title}”, an article from iDare"}
         return {"url": self.card_image.url if self.card_image else "", "width": CARD_SIZE[0],
                 "height": CARD_SIZE[1], "alt": f"Title card: “{self.title}”, an article from iDare"}
 

@@ -24,12 +24,39 @@ BODY_SIZES = "(min-width: 46rem) 43rem, 100vw"
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
 DECORATIVE = "decorative"
+# A hero is shown whole up to this width-to-height ratio; a taller one (a portrait photo) is cropped to
+# it around its focal point, so that it does not push the article's first words a screen down.
+HERO_RATIO = 16 / 9
+CENTRE = (50, 50)  # the focal point, in percent across and down, when the editor set none
 
 
-def make_renditions(name: str, storage=None) -> dict:
+def focal_box(size: tuple[int, int], ratio: float, focal: tuple[float, float] = CENTRE,
+              *, crop_width: bool = True) -> tuple[int, int, int, int]:
+    """The largest window of `ratio` (width / height) inside an image of `size`, centred on the
+    focal point (percent across, percent down) and moved back inside the image where it would
+    overhang. `crop_width=False` only ever cuts the height (a wide image is left whole)."""
+    width, height = size
+    if width / height > ratio:  # too wide for the window
+        if not crop_width:
+            return (0, 0, width, height)
+        window = (round(height * ratio), height)
+    else:
+        window = (width, round(width / ratio))
+    left, top = (min(max(round(side * percent / 100 - part / 2), 0), side - part)
+                 for side, part, percent in zip(size, window, focal, strict=True))
+    return (left, top, left + window[0], top + window[1])
+
+
+def make_renditions(name: str, storage=None, *, ratio: float | None = None,
+                    focal: tuple[float, float] = CENTRE) -> dict:
     """The renditions of the stored image `name`, making the ones not stored yet. Returns
-    {"source": name, "renditions": [{"width", "height", "webp", "fallback"}, …]} narrowest first,
-    or {} when the file cannot be read as an image."""
+    {"source": name, "focal": [x, y], "renditions": [{"width", "height", "webp", "fallback"}, …]}
+    narrowest first, or {} when the file cannot be read as an image.
+
+    With `ratio` (a hero's HERO_RATIO), an image taller than that ratio is cropped to it around
+    `focal`; a cropped rendition's name carries its crop window, so the same original cropped
+    differently (another post, another focal point) never overwrites it, and the uncropped ones
+    stay shared with body images."""
     storage = storage or default_storage
     stem = PurePosixPath(name).stem
     try:
@@ -40,21 +67,26 @@ def make_renditions(name: str, storage=None) -> dict:
         return {}
     has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     fallback = "png" if has_alpha or image.format == "PNG" else "jpg"
-    widths = sorted({w for w in WIDTHS if w < image.width} | {min(image.width, WIDTHS[-1])})
+    box = (0, 0, *image.size) if ratio is None else focal_box(image.size, ratio, focal, crop_width=False)
+    crop_width, crop_height = box[2] - box[0], box[3] - box[1]
+    cropped = box != (0, 0, *image.size)
+    prefix = f"{stem}-c{box[0]}-{box[1]}-{crop_width}x{crop_height}" if cropped else stem
+    widths = sorted({w for w in WIDTHS if w < crop_width} | {min(crop_width, WIDTHS[-1])})
     renditions = []
     try:
         for width in widths:
-            height = max(1, round(image.height * width / image.width))
-            names = {"webp": f"{FOLDER}/{stem}-{width}w.webp", "fallback": f"{FOLDER}/{stem}-{width}w.{fallback}"}
+            height = max(1, round(crop_height * width / crop_width))
+            names = {"webp": f"{FOLDER}/{prefix}-{width}w.webp", "fallback": f"{FOLDER}/{prefix}-{width}w.{fallback}"}
             missing = {kind: n for kind, n in names.items() if not storage.exists(n)}
             if missing:
-                resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+                source = image.crop(box) if cropped else image
+                resized = source if width == crop_width else source.resize((width, height), Image.Resampling.LANCZOS)
                 for kind, target in missing.items():
                     storage.save(target, ContentFile(_encode(resized, "webp" if kind == "webp" else fallback)))
             renditions.append({"width": width, "height": height, **names})
     except (OSError, ValueError):  # a damaged file: shown as it is, without renditions
         return {}
-    return {"source": name, "renditions": renditions}
+    return {"source": name, "focal": list(focal), "renditions": renditions}
 
 
 def _encode(image: Image.Image, extension: str) -> bytes:

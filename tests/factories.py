@@ -197,6 +197,7 @@ def post_form(post: Post | None = None, **overrides) -> dict:
         "excerpt": post.excerpt if post else "What the new article is about.",
         "body": post.body if post else "## A section\n\nSome careful words.",
         "hero_alt": post.hero_alt if post else "", "hero_credit": post.hero_credit if post else "",
+        "hero_focal_x": post.hero_focal_x if post else 50, "hero_focal_y": post.hero_focal_y if post else 50,
         "social_image_alt": post.social_image_alt if post else "", "content_note": post.content_note if post else "",
         "cta_topic": post.cta_topic if post else "", "sources": post.sources if post else "",
         "status": post.status if post else "draft",

@@ -28,7 +28,9 @@ def test_every_imported_article_has_a_1200_by_630_title_card(media_root):
     posts = Post.objects.all()
     assert posts.count() >= 6
     for post in posts:
-        assert post.card_image.name.startswith("cards/") and post.card_image.name.endswith(".png"), post.slug
+        # A hero's photo card (cropped around its focal point) is a JPEG; a title card a PNG.
+        extension = ".jpg" if post.card_shows_hero else ".png"
+        assert post.card_image.name.startswith("cards/") and post.card_image.name.endswith(extension), post.slug
         assert stored_size(media_root, post.card_image.name) == (1200, 630), post.slug
     assert len({post.card_image.name for post in posts}) == posts.count()
 
