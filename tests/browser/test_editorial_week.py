@@ -1,13 +1,16 @@
 """A week at the editors' desk in Chromium, one account per role: a writer writes a sensitive article
-and submits it, an editor asks for changes, the writer revises, a clinical reviewer reviews, the editor
-approves and publishes it now (no time typed) and schedules another, then adds a correction; the desk
-shows each step to the person it concerns, and readers see the result. axe-core checks every admin
-page on the way. The test prints how long the week took end to end and how many clicks each part took
-(`pytest -s tests/browser/test_editorial_week.py`), and holds publishing to a bound."""
+with a hero (its focal point set by a click) and an image dropped into the text, types on, closes
+the tab, reopens it and restores the autosaved text, and submits it; an editor asks for changes, the
+writer revises, a clinical reviewer reviews, the editor approves and publishes it now (no time
+typed) and schedules another, then adds a correction; the desk shows each step to the person it
+concerns, and readers see the result. axe-core checks every admin page on the way. The test prints
+how long the week took end to end and how many clicks each part took (`pytest -s
+tests/browser/test_editorial_week.py`), and holds publishing to a bound."""
 
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from collections import Counter
 
@@ -16,9 +19,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from blog.models import EditorialEvent, Post
+from tests.browser.test_autosave import reopen
 from tests.browser.test_desk import signed_in
 from tests.browser.test_editor_workflow import assert_no_axe_violations
-from tests.factories import make_post, make_reviewer, make_staff
+from tests.browser.test_media import DROP_AN_IMAGE
+from tests.factories import image_bytes, make_post, make_reviewer, make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +43,10 @@ class Week:
         self.clicks[self.part] += 1
         locator.click()
 
+    def click_at(self, locator, x: float, y: float) -> None:
+        self.clicks[self.part] += 1
+        locator.click(position={"x": x, "y": y})
+
     def check(self, locator) -> None:
         self.clicks[self.part] += 1
         locator.check()
@@ -47,7 +56,7 @@ class Week:
         page.select_option(selector, **option)
 
 
-def test_a_week_of_writing_reviewing_and_publishing(browsing, capsys):
+def test_a_week_of_writing_reviewing_and_publishing(browsing, capsys, media_root, tmp_path):
     make_staff("Writer", username="week-writer")
     make_staff("Editor", username="week-editor")
     make_reviewer(username="week-reviewer")
@@ -67,9 +76,39 @@ def test_a_week_of_writing_reviewing_and_publishing(browsing, capsys):
                             "## What helps\n\nA quiet word from a colleague, and time.")
     week.check(writer.locator("#id_sensitive"))
     writer.fill("#id_content_note", "This article talks about bereavement and grief.")
+    hero = tmp_path / "desk.jpg"
+    hero.write_bytes(image_bytes("JPEG", size=(1600, 1200), color=(60, 90, 120)))
+    writer.set_input_files("#id_hero_image", str(hero))
+    writer.fill("#id_hero_alt", "An empty desk by a window")
+    writer.fill("#id_hero_credit", "iDare web team")
     week.click(writer.locator("input[name=_continue]"))
     expect(writer.locator(".messagelist")).to_contain_text("was added successfully")
     post = Post.objects.get(title=TITLE)
+
+    body = writer.locator("#id_body")
+    writer.evaluate(DROP_AN_IMAGE, "#id_body")  # an image dragged from the desktop onto the text
+    placeholder = "Describe this image for people who cannot see it"
+    expect(body).to_have_value(re.compile(re.escape(placeholder)))
+    body.fill(body.input_value().replace(placeholder, "A red square"))
+    picture = writer.locator("[data-focal-picker] img")
+    box = picture.bounding_box()
+    week.click_at(picture, box["width"] * 0.3, box["height"] * 0.2)
+    week.click(writer.locator("input[name=_continue]"))
+    expect(writer.locator(".messagelist")).to_contain_text("was changed successfully")
+    post.refresh_from_db()
+    assert post.hero_focal == (30, 20) and "![A red square](/media/body/" in post.body
+
+    body = writer.locator("#id_body")
+    body.click()
+    body.press("Control+End")
+    body.press_sequentially(" Then the laptop's battery died.")
+    expect(writer.locator("#autosave-status")).to_contain_text("Autosaved at", timeout=15_000)
+    writer = reopen(writer)  # the tab is gone, as after a crash
+    writer.goto(f"/admin/blog/post/{post.pk}/change/")
+    week.click(writer.get_by_role("link", name="Restore the autosaved text"))
+    expect(writer.locator("#id_body")).to_have_value(re.compile("the laptop's battery died\\.$"))
+    week.click(writer.locator("input[name=_continue]"))
+    expect(writer.locator(".messagelist")).to_contain_text("was changed successfully")
     writer.fill("#editorial-note", "Ready for a first read.")
     week.click(writer.get_by_role("button", name="Submit for review"))
     expect(writer.locator(".messagelist")).to_contain_text("The article is now “Ready for review”.")
