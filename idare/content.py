@@ -8,6 +8,7 @@ in the order of INSTALLED_APPS, with the rules every step shares."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import Counter
 from collections.abc import Callable
@@ -58,7 +59,7 @@ def import_content(content_dir: Path, *, dry_run: bool = False, force: bool = Fa
         if getattr(app, "content_steps", None):
             steps += import_string(app.content_steps)(content_dir)
     files_before = _stored_files() if dry_run else set()
-    with transaction.atomic():
+    with transaction.atomic(), _unhurried():
         _wait_for_other_imports()
         for path, step in steps:
             if not path.exists():
@@ -86,6 +87,22 @@ def _stored_files(folder: str = "") -> set[str]:
     for sub in folders:
         names |= _stored_files(f"{folder}{sub}/")
     return names
+
+
+@contextlib.contextmanager
+def _unhurried():
+    """Lifts the client-side answer deadline (idare.postgresql) for the import: a reader's request
+    gives up on a silent database after a few seconds, but an import waits for another server's
+    import to commit, and that one may work longer than a request."""
+    raw = connection.connection
+    kept = getattr(raw, "answer_timeout", None)
+    if kept is not None:
+        raw.answer_timeout = None
+    try:
+        yield
+    finally:
+        if kept is not None:
+            raw.answer_timeout = kept
 
 
 def _wait_for_other_imports() -> None:
