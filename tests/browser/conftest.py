@@ -72,6 +72,14 @@ def site_content(transactional_db, settings):
     call_command("import_content", stdout=io.StringIO())
 
 
+@pytest.fixture
+def editor(django_user_model, site_content):
+    """A superuser with a password the browser tests type (tests/browser/test_admin_editor.py: sign_in)."""
+    return django_user_model.objects.create_user(
+        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
+    )
+
+
 @dataclass
 class Recorder:
     """What one browser context did that it should not have: left the origin, logged errors."""

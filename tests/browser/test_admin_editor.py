@@ -8,13 +8,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def editor(django_user_model, site_content):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
-    )
-
-
 def sign_in(page, username="editor", password="a long editor password"):
     page.goto("/admin/login/?next=/admin/blog/post/add/")
     page.fill("#id_username", username)

@@ -11,13 +11,6 @@ from tests.browser.test_editor_workflow import assert_no_axe_violations
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def editor(django_user_model, site_content):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
-    )
-
-
 def reopen(page):
     """Closes the tab (no "Leave site?" question: a crash asks nothing) and opens a new one in the same
     browser, signed in, watched by the same recorder (the context's third-party guard stays)."""

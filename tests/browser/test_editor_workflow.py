@@ -30,13 +30,6 @@ def assert_no_axe_violations(page, label: str) -> None:
                                       if "Applying inline style violates" not in line]
 
 
-@pytest.fixture
-def editor(django_user_model, site_content):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
-    )
-
-
 def test_an_editor_writes_previews_schedules_and_readers_see_it(browsing, editor, tmp_path):
     page = browsing.new_page()
     sign_in(page)

@@ -12,13 +12,6 @@ from tests.browser.test_editor_workflow import assert_no_axe_violations
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def editor(django_user_model, site_content):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
-    )
-
-
 def test_the_checks_follow_the_typing_and_a_warning_is_acknowledged(browsing, editor):
     post = Post.objects.get(slug="grief-has-no-timetable")
     page = browsing.new_page()

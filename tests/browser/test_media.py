@@ -29,13 +29,6 @@ DROP_AN_IMAGE = """async (selector) => {
 }"""
 
 
-@pytest.fixture
-def editor(django_user_model, site_content):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
-    )
-
-
 def test_an_image_dropped_onto_the_text_is_uploaded_and_its_markdown_inserted(browsing, editor, media_root):
     page = browsing.new_page()
     sign_in(page)

@@ -14,13 +14,6 @@ WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def editor(django_user_model, site_content):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
-    )
-
-
 def box(page, selector):
     found = page.locator(selector).bounding_box()
     assert found is not None, selector
