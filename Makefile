@@ -101,9 +101,10 @@ check-deploy: setup
 	DJANGO_ALLOWED_HOSTS=idare.example SITE_URL=https://idare.example DJANGO_EMAIL_HOST=smtp.idare.example \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-# The site under load next to the ceilings of its stack and of the machine; writes docs/PERFORMANCE.md.
+# The CPU time of the costliest Markdown (bench/markdown_cost.py), then the site under load next to the ceilings of its stack and of the machine; writes docs/PERFORMANCE.md.
 # Knobs (BENCH_DURATION, BENCH_ROUNDS, BENCH_ARCHIVES, ...) are described in bench/knobs.py.
 bench: setup chromium
+	$(BIN)/python -m bench.markdown_cost
 	$(BIN)/python -m bench.run
 
 # Mixed traffic (reads, searches, votes, shares, enquiries) at a steady rate against `make serve` on

@@ -120,7 +120,7 @@ def _tidy(html: str) -> str:
 # over five long paragraphs 5.8 s; 4,000 "<a " 2.2 s; 10,000 headings 11 s; 19,000 one-word
 # paragraphs 12.5 s; lists nested 150 deep raised RecursionError. So a text is weighed before it is
 # rendered: the sum over its blocks of (markup characters × block length), and a few counts. The
-# costliest texts within these limits (tests/test_markdown_limits.py) render in under 0.4 s of CPU
+# costliest texts within these limits (bench/markdown_cost.py, timed by `make bench`) render in under 0.4 s of CPU
 # at most; the heaviest real page (content/pages/privacy.md) weighs about a sixth of the limit.
 MAX_WEIGHT = 1_500_000
 MAX_LINES = 800  # the block parser's time grows with the square of the number of lines, too

@@ -1,7 +1,7 @@
 """Rendering an editor's Markdown has a bounded cost: text that would hold a worker for seconds or
-minutes is refused with a message, in the admin and in the editor's preview; real text renders."""
+minutes is refused with a message, in the admin and in the editor's preview; real text renders.
+The texts are bench/markdown_cost.py's, which times them."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -9,62 +9,22 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from idare.markdown import (
-    MAX_DEPTH,
-    MAX_FOOTNOTES,
-    MAX_HEADINGS,
-    MAX_LINES,
-    MAX_TABLE_CELLS,
-    markdown_problems,
-    render_markdown,
-)
+from bench.markdown_cost import AT_THE_LIMITS, PATHOLOGICAL
+from idare.markdown import markdown_problems, render_markdown
 from tests.factories import make_staff, post_form
-
-PATHOLOGICAL = {
-    "200,000 “[”": "[" * 200_000,
-    "10,000 footnotes": "".join(f"Word[^{i}]\n" for i in range(10_000)) + "".join(
-        f"[^{i}]: Note {i}.\n" for i in range(10_000)),
-    "quotes nested 500 deep": ">" * 500 + " deep",
-    "lists nested 150 deep": "".join("    " * depth + "- item\n" for depth in range(150)),
-    "19,000 one-word paragraphs": "*a*\n\n" * 19_000,
-    "3,000 markup characters in a long paragraph": "[*_`<&" * 500 + " word" * 15_000,
-    "10,000 headings": "## Heading\n" * 10_000,
-}
-
-# The costliest texts we could write that the limits still let through (each near one limit).
-LINK_EVERY_OTHER_LINE = ["*a* [b](/c) &amp; `d`", "*a* **b** &amp; `d` _e_"]
-AT_THE_LIMITS = {
-    "brackets in one long paragraph": "[" * 4 + " word" * 17_000,
-    "emphasis in long paragraphs": "\n\n".join("*a" * 60 + " word" * 1_200 for _ in range(4)),
-    "markup in short paragraphs": "\n\n".join("*a" * 30 + "[b](/c) " * 2 + "&lt;" * 20 for _ in range(150)),
-    "footnotes": "\n\n".join(" ".join(f"Word[^{i}]" for i in range(start, start + 10))
-                             for start in range(0, MAX_FOOTNOTES, 10)) + "\n\n" + "".join(
-        f"[^{i}]: Note {i}.\n\n" for i in range(MAX_FOOTNOTES)),
-    "headings": "## Heading\n\n" * MAX_HEADINGS,
-    "nested lists": "\n".join(f"{'    ' * (i % MAX_DEPTH)}- {LINK_EVERY_OTHER_LINE[i % 2]}" for i in range(MAX_LINES)),
-    "nested quotes": "\n\n".join(f"{'>' * MAX_DEPTH} {LINK_EVERY_OTHER_LINE[i % 2]}" for i in range(MAX_LINES // 2)),
-    "a long table": "| a | b |\n|---|---|\n" + "\n".join(
-        f"| {LINK_EVERY_OTHER_LINE[i % 2]} | *x* |" for i in range(MAX_TABLE_CELLS // 3 - 2)),
-    "tags": "\n\n".join("<abbr title='x'>x</abbr> " * 25 for _ in range(10)),
-}
 
 
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
-def test_pathological_text_is_refused_at_once_with_a_reason(text):
-    started = time.thread_time()
+def test_pathological_text_is_refused_with_a_reason(text):
     problems = markdown_problems(text)
     assert problems and all(problem.endswith(".") for problem in problems)
-    assert time.thread_time() - started < 0.5
 
 
 @pytest.mark.parametrize("text", AT_THE_LIMITS.values(), ids=AT_THE_LIMITS.keys())
-def test_the_costliest_text_within_the_limits_renders_well_under_a_second(text):
+def test_the_costliest_text_within_the_limits_is_accepted_and_renders(text):
+    # How long these take is measured by `make bench` (bench/markdown_cost.py), not by a timed test.
     assert markdown_problems(text) == []
-    # This thread's CPU time: neither other processes nor this process's other threads (the browser
-    # tests' live server stays up for the session and answers its worker) count against the renderer.
-    started = time.thread_time()
-    render_markdown(text)
-    assert time.thread_time() - started < 0.8
+    assert render_markdown(text)
 
 
 @pytest.mark.parametrize("path", sorted(Path(settings.CONTENT_DIR).rglob("*.md")), ids=lambda path: path.name)
