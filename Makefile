@@ -78,8 +78,11 @@ serve: setup .secret_key .encryption_key
 chromium:
 	@bin/ensure-chromium
 
+# Every core (pytest-xdist): each worker has its own test database, media folder and ports; tests that
+# share one outside resource (a Redis database they flush) carry the same xdist_group and run in turn.
+TEST_WORKERS ?= auto
 test: setup chromium
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
 # The form fuzzers, longer and at random (`make test` and CI try the same 30 examples each, every run):
 # FUZZ_EXAMPLES per form (200), from a seed it prints first; FUZZ_SEED=<that seed> draws the same again.

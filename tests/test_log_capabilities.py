@@ -68,7 +68,7 @@ TOKEN_VALUE = signing.dumps("E-ABCDE-FGHJK", salt="support.enquiry.withdraw")
     (f"/support/request/received/{TOKEN_VALUE[:12]}/x/", "/support/request/received/<token>/x/"),
     ("GET /blog/building-trust/share/whatsapp/ 302", "GET /blog/building-trust/share/whatsapp/ 302"),
     (f"BadSignature: Signature \"{TOKEN_VALUE}\" does not match", "BadSignature: Signature \"<token>\" does not match"),
-])
+], ids=["a 404", "a CSRF refusal", "a doubled slash", "a cut token", "no token", "an exception"])
 def test_a_line_keeps_what_happened_and_loses_the_token(line, expected):
     assert redact(line) == expected
 

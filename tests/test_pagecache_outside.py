@@ -157,6 +157,7 @@ def redis_sessions(settings):
     server.flushdb()
 
 
+@pytest.mark.xdist_group("flushes-test-redis")
 def test_redis_key_names_do_not_give_away_a_staff_session(site, redis_sessions):
     post = make_post()
     call(site, post.get_absolute_url())
@@ -169,6 +170,7 @@ def test_redis_key_names_do_not_give_away_a_staff_session(site, redis_sessions):
     assert rendered
 
 
+@pytest.mark.xdist_group("flushes-test-redis")
 def test_with_redis_a_signed_out_session_is_gone_from_redis_and_a_readers(site, redis_sessions):
     post = make_post()
     call(site, post.get_absolute_url())

@@ -26,7 +26,10 @@ from blog.models import Post, Vote
 from tests.factories import make_post, post_form
 from tests.servers import gunicorn, request
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Flushes the Redis database IDARE_TEST_REDIS_URL names, as tests/test_pagecache_outside.py does: in turn.
+pytestmark = [
+    pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("flushes-test-redis"),
+]
 REDIS_TEST_URL = os.environ.get("IDARE_TEST_REDIS_URL", "")
 CHECK_SECONDS = 0.2  # IDARE_PAGE_CACHE_CHECK of both instances: how soon a change must show
 PASSWORD = "a long editor password"

@@ -358,7 +358,8 @@ def test_the_confirmation_link_expires(client, monkeypatch):
     assert "no-store" in expired["Cache-Control"] and Enquiry.objects.get().reference not in expired.content.decode()
 
 
-@pytest.mark.parametrize("token", ["nonsense", "a:b:c", "%00", signing.dumps("E-AAAAA-AAAAA", salt="other")])
+@pytest.mark.parametrize("token", ["nonsense", "a:b:c", "%00", signing.dumps("E-AAAAA-AAAAA", salt="other")],
+                         ids=["nonsense", "three parts", "a NUL", "signed with another salt"])
 def test_forged_or_broken_links_show_nothing(client, token):
     send(client)
     for path in (f"/support/request/received/{token}/", f"/support/request/withdraw/{token}/"):
