@@ -29,7 +29,6 @@ from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
     Autosave,
-    CheckAcknowledgement,
     Correction,
     Page,
     Post,

@@ -304,7 +304,8 @@ def test_acknowledging_through_the_article_form_saves_the_edits_too(post):
     far are saved with the acknowledgement, and the form comes back."""
     warning = wording_warning(post)
     editor = signed_in("Editor")
-    edited = post_form(post, confirm_not_sensitive="on", subtitle="Typed before acknowledging", body=post.body + "\n\nA new closing line.",
+    edited = post_form(post, confirm_not_sensitive="on", subtitle="Typed before acknowledging",
+                       body=post.body + "\n\nA new closing line.",
                        acknowledge=warning.ident, **{f"ack-reason-{warning.fingerprint}": "The family's words."})
     response = editor.post(f"/admin/blog/post/{post.pk}/change/", edited)
     assert response.status_code == 302 and response["Location"] == f"/admin/blog/post/{post.pk}/change/"
