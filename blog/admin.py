@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -259,7 +260,10 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         media = [path("media/", self.admin_site.admin_view(self.media_view), name="blog_post_media"),
                  path("media/delete/", self.admin_site.admin_view(self.media_delete_view),
                       name="blog_post_media_delete")]
-        return [engagement, desk_page, checks_page, *media, view(self.preview_view, "preview"),
+        # Before <object_id>/autosave/, which would take "add" for an article's id.
+        autosave_new = path("add/autosave/", self.admin_site.admin_view(self.autosave_new_view),
+                            name="blog_post_autosave_new")
+        return [engagement, desk_page, checks_page, *media, autosave_new, view(self.preview_view, "preview"),
                 view(self.acknowledge_view, "acknowledge"),
                 view(self.acknowledge_withdraw_view, "acknowledge/withdraw"),
                 view(self.preview_links_view, "preview-links"),
@@ -468,6 +472,50 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
                       "status": autosave.saved_sentence(kept)}
         autosave.seen(post, request.user)
         return JsonResponse({**answer, "others": autosave.others_sentence(autosave.others(post, request.user))})
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "autosave_new": self.has_add_permission(request),
+                         "autosave_key": secrets.token_urlsafe(16)}
+        return super().add_view(request, form_url, extra_context)
+
+    @method_decorator(require_http_methods(["POST"]))
+    def autosave_new_view(self, request: HttpRequest) -> JsonResponse:
+        """The add form's autosave: its first one with a title and an author makes the article, as a
+        draft (blog.autosave.create_draft), and answers its addresses; the script then autosaves to
+        that article and the form saves it. JSON only."""
+        if not self.has_add_permission(request):
+            return JsonResponse({"error": _("You may not add articles, so nothing was autosaved.")}, status=403)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > autosave.max_request_bytes():
+            return JsonResponse({"error": _("The article is too long to autosave.")}, status=400)
+        key = request.POST.get("autosave_key", "")[:autosave.NEW_KEY_MAX]
+        made = autosave.made_by_page(request.session, key)
+        post = Post.objects.filter(pk=made).first() if made else None
+        if post is not None:  # this page made it already; its answer was lost: the same one again
+            return JsonResponse(self._new_draft_answer(post, saved=False))
+        try:
+            text = autosave.clean_text(request.POST)
+            post = autosave.create_draft(request.user, text, author_id=request.POST.get("author", "").strip(),
+                                         slug=request.POST.get("slug", ""))
+        except autosave.NotYet as wanting:
+            return JsonResponse({"saved": False, "waiting": True, "status": str(wanting)})
+        except autosave.BadInput as problem:
+            return JsonResponse({"error": str(problem)}, status=400)
+        if key:
+            kept = list(request.session.get(autosave.NEW_DRAFTS_KEY, {}).items())[-19:]  # the last 20 pages
+            request.session[autosave.NEW_DRAFTS_KEY] = {**dict(kept), key: post.pk}
+        autosave.seen(post, request.user)
+        return JsonResponse(self._new_draft_answer(post, saved=True))
+
+    def _new_draft_answer(self, post: Post, *, saved: bool) -> dict:
+        return {"saved": saved, "created": True, "slug": post.slug,
+                "change_url": reverse("admin:blog_post_change", args=[post.pk]),
+                "autosave_url": reverse("admin:blog_post_autosave", args=[post.pk]),
+                "checks_url": reverse("admin:blog_post_checks") + f"?post={post.pk}",
+                "status": _("Autosaved as a draft at %(time)s") % {"time": autosave.clock(post.created_at)}}
 
     @method_decorator(require_http_methods(["POST"]))
     def autosave_discard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
