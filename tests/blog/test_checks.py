@@ -390,3 +390,14 @@ def test_withdrawing_through_the_article_form_saves_the_edits_and_the_fragment_a
     assert response.status_code == 302 and response["Location"] == f"/admin/blog/post/{post.pk}/change/"
     assert Post.objects.get(pk=post.pk).subtitle == "Edited as well"
     assert not CheckAcknowledgement.objects.filter(withdrawn_at__isnull=True).exists()
+
+
+def test_a_clinical_reviewer_acknowledges_through_the_read_only_form(post):
+    """A reviewer's form is read-only: the button records the acknowledgement and changes nothing else."""
+    warning = wording_warning(post)
+    response = signed_in("Clinical reviewer").post(f"/admin/blog/post/{post.pk}/change/", post_form(
+        post, subtitle="Not theirs to change", acknowledge=warning.ident,
+        **{f"ack-reason-{warning.fingerprint}": "Quoted from the inquest."}))
+    assert response.status_code == 303 and response["Location"] == f"/admin/blog/post/{post.pk}/change/"
+    assert CheckAcknowledgement.objects.get().reason == "Quoted from the inquest."
+    assert Post.objects.get(pk=post.pk).subtitle == post.subtitle
