@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -29,7 +30,6 @@ from blog.forms import PostAdminForm, can_publish
 from blog.models import (
     Author,
     Autosave,
-    CheckAcknowledgement,
     Correction,
     Page,
     Post,
@@ -260,8 +260,12 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         media = [path("media/", self.admin_site.admin_view(self.media_view), name="blog_post_media"),
                  path("media/delete/", self.admin_site.admin_view(self.media_delete_view),
                       name="blog_post_media_delete")]
-        return [engagement, desk_page, checks_page, *media, view(self.preview_view, "preview"),
+        # Before <object_id>/autosave/, which would take "add" for an article's id.
+        autosave_new = path("add/autosave/", self.admin_site.admin_view(self.autosave_new_view),
+                            name="blog_post_autosave_new")
+        return [engagement, desk_page, checks_page, *media, autosave_new, view(self.preview_view, "preview"),
                 view(self.acknowledge_view, "acknowledge"),
+                view(self.acknowledge_withdraw_view, "acknowledge/withdraw"),
                 view(self.preview_links_view, "preview-links"),
                 view(self.compare_view, "history/compare"), view(self.workflow_view, "workflow"),
                 view(self.autosave_view, "autosave"), view(self.autosave_discard_view, "autosave/discard"),
@@ -296,10 +300,11 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
 
     def _checks_fragment(self, user, post, fields: dict, *, error: str = "") -> str:
         warnings = checks.check_fields(fields)
-        context = {**checks.panel_context(warnings, checks.acknowledgements(post)), "checks_error": error,
-                   "may_acknowledge": user is not None and checks.may_acknowledge(user),
-                   "acknowledge_url": reverse("admin:blog_post_acknowledge", args=[post.pk]) if post and post.pk
-                   else ""}
+        saved = post is not None and post.pk
+        context = {**checks.panel_context(warnings, checks.acknowledgements(post), checks.withdrawals(post)),
+                   "checks_error": error, "may_acknowledge": user is not None and checks.may_acknowledge(user),
+                   "acknowledge_url": reverse("admin:blog_post_acknowledge", args=[post.pk]) if saved else "",
+                   "withdraw_url": reverse("admin:blog_post_acknowledge_withdraw", args=[post.pk]) if saved else ""}
         return render_to_string("admin/blog/post/_checks.html", context)
 
     @admin.display(description=gettext_lazy("checks"))
@@ -333,43 +338,74 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    @method_decorator(require_http_methods(["POST"]))
-    def acknowledge_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Acknowledges one warning with a reason. The "Acknowledge" button posts the whole article
-        form here (formaction), so it works without JavaScript, and the warning is found in the text
-        as typed; admin-checks.js posts the same and shows the fragment it answers."""
+    def _posted_fields(self, request: HttpRequest, post: Post) -> dict:
+        """The text as typed when the article form was posted, else as saved."""
+        return ({name: request.POST.get(name, "") for name in checks.CHECKED_FIELDS} if "body" in request.POST
+                else checks.post_fields(post))
+
+    def _acknowledging_post(self, request: HttpRequest, object_id: str) -> Post:
         post = _post_or_404(Post.objects.all(), object_id)
         if not self.has_view_or_change_permission(request, post) or not checks.may_acknowledge(request.user):
             raise PermissionDenied
-        fields = ({name: request.POST.get(name, "") for name in checks.CHECKED_FIELDS} if "body" in request.POST
-                  else checks.post_fields(post))
-        ident = request.POST.get("acknowledge", "")
-        warning = next((w for w in checks.check_fields(fields) if w.ident == ident), None)
-        reason = request.POST.get(f"ack-reason-{warning.fingerprint}" if warning else "", "").strip()
-        error = ""
-        if warning is None:
-            error = _("That warning is not in the text any more: nothing was acknowledged.")
-        elif not reason:
-            error = _("Say why the wording is right as it is, then acknowledge it.")
-        elif len(reason) > 1000:
-            error = _("Write the reason in at most 1,000 characters.")
-        elif not CheckAcknowledgement.objects.filter(post=post, code=warning.code,
-                                                     fingerprint=warning.fingerprint).exists():
-            CheckAcknowledgement.objects.create(post=post, code=warning.code, fingerprint=warning.fingerprint,
-                                                excerpt=warning.excerpt[:300], reason=reason,
-                                                acknowledged_by=request.user)
+        return post
+
+    def _checks_answer(self, request: HttpRequest, post: Post, error: str, done: str) -> HttpResponse:
         if request.headers.get("X-Idare-Fragment"):  # admin-checks.js: the panel again, the typing kept
-            response = HttpResponse(self._checks_fragment(request.user, post, fields, error=error),
-                                    status=400 if error else 200)
+            response = HttpResponse(self._checks_fragment(request.user, post, self._posted_fields(request, post),
+                                                          error=error), status=400 if error else 200)
             response["Cache-Control"] = "private, no-store"
             return response
         if error:
             context = {**self.admin_site.each_context(request), "opts": self.opts, "original": post,
-                       "title": _("The warning was not acknowledged"), "error": error}
+                       "title": _("The check was not changed"), "error": error}
             return TemplateResponse(request, "admin/blog/post/acknowledge_refused.html", context, status=400)
-        messages.success(request, _("The warning is acknowledged. Unsaved changes to the article were not kept: "
-                                    "type them again if you made any."))
+        messages.success(request, done)
         return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]), status=303)
+
+    @method_decorator(require_http_methods(["POST"]))
+    def acknowledge_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Acknowledges one warning with a reason, found in the text as typed: admin-checks.js posts
+        the article's text fields here and shows the fragment it answers. Without JavaScript the
+        button submits the article form itself (changeform_view), which keeps the edits."""
+        post = self._acknowledging_post(request, object_id)
+        error = checks.acknowledge(post, request.user, self._posted_fields(request, post),
+                                   request.POST.get("acknowledge", ""), request.POST)
+        return self._checks_answer(request, post, error, _("The warning is acknowledged."))
+
+    @method_decorator(require_http_methods(["POST"]))
+    def acknowledge_withdraw_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Withdraws one acknowledgement (`acknowledgement`: its id); the warning is open again."""
+        post = self._acknowledging_post(request, object_id)
+        error = checks.withdraw(post, request.user, request.POST.get("acknowledgement", ""))
+        return self._checks_answer(request, post, error,
+                                   _("The acknowledgement is withdrawn: the warning is open again."))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Without JavaScript, "Acknowledge" and "Withdraw the acknowledgement" are submit buttons of
+        the article form: the acknowledgement changes first (of the text as typed, so a sensitive
+        article it unblocks publishes in the same save), then the edits are saved as by "Save and
+        continue editing", and the form comes back. Nothing typed is lost, even when the save is
+        refused (the form is shown again with its errors)."""
+        ident = request.POST.get("acknowledge") if request.method == "POST" else None
+        withdrawn = request.POST.get("withdraw_acknowledgement") if request.method == "POST" else None
+        if object_id is None or (ident is None and withdrawn is None):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        post = self._acknowledging_post(request, object_id)
+        if withdrawn is not None:
+            error = checks.withdraw(post, request.user, withdrawn)
+            done = _("The acknowledgement is withdrawn: the warning is open again.")
+        else:
+            error = checks.acknowledge(post, request.user, self._posted_fields(request, post), ident, request.POST)
+            done = _("The warning is acknowledged.")
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        if not self.has_change_permission(request, post):  # a clinical reviewer: nothing of theirs to save
+            return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]), status=303)
+        request.POST = request.POST.copy()
+        request.POST["_continue"] = "1"
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- Autosave (blog/autosave.py; templates/admin/blog/post/_autosave.html) ---------------------
     def _autosave_context(self, request: HttpRequest, post: Post) -> dict:
@@ -436,6 +472,50 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
                       "status": autosave.saved_sentence(kept)}
         autosave.seen(post, request.user)
         return JsonResponse({**answer, "others": autosave.others_sentence(autosave.others(post, request.user))})
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "autosave_new": self.has_add_permission(request),
+                         "autosave_key": secrets.token_urlsafe(16)}
+        return super().add_view(request, form_url, extra_context)
+
+    @method_decorator(require_http_methods(["POST"]))
+    def autosave_new_view(self, request: HttpRequest) -> JsonResponse:
+        """The add form's autosave: its first one with a title and an author makes the article, as a
+        draft (blog.autosave.create_draft), and answers its addresses; the script then autosaves to
+        that article and the form saves it. JSON only."""
+        if not self.has_add_permission(request):
+            return JsonResponse({"error": _("You may not add articles, so nothing was autosaved.")}, status=403)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > autosave.max_request_bytes():
+            return JsonResponse({"error": _("The article is too long to autosave.")}, status=400)
+        key = request.POST.get("autosave_key", "")[:autosave.NEW_KEY_MAX]
+        made = autosave.made_by_page(request.session, key)
+        post = Post.objects.filter(pk=made).first() if made else None
+        if post is not None:  # this page made it already; its answer was lost: the same one again
+            return JsonResponse(self._new_draft_answer(post, saved=False))
+        try:
+            text = autosave.clean_text(request.POST)
+            post = autosave.create_draft(request.user, text, author_id=request.POST.get("author", "").strip(),
+                                         slug=request.POST.get("slug", ""))
+        except autosave.NotYet as wanting:
+            return JsonResponse({"saved": False, "waiting": True, "status": str(wanting)})
+        except autosave.BadInput as problem:
+            return JsonResponse({"error": str(problem)}, status=400)
+        if key:
+            kept = list(request.session.get(autosave.NEW_DRAFTS_KEY, {}).items())[-19:]  # the last 20 pages
+            request.session[autosave.NEW_DRAFTS_KEY] = {**dict(kept), key: post.pk}
+        autosave.seen(post, request.user)
+        return JsonResponse(self._new_draft_answer(post, saved=True))
+
+    def _new_draft_answer(self, post: Post, *, saved: bool) -> dict:
+        return {"saved": saved, "created": True, "slug": post.slug,
+                "change_url": reverse("admin:blog_post_change", args=[post.pk]),
+                "autosave_url": reverse("admin:blog_post_autosave", args=[post.pk]),
+                "checks_url": reverse("admin:blog_post_checks") + f"?post={post.pk}",
+                "status": _("Autosaved as a draft at %(time)s") % {"time": autosave.clock(post.created_at)}}
 
     @method_decorator(require_http_methods(["POST"]))
     def autosave_discard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

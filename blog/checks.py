@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -318,15 +320,74 @@ def acknowledgements(post) -> dict[str, object]:
     from blog.models import CheckAcknowledgement
 
     return {f"{ack.code}:{ack.fingerprint}": ack
-            for ack in CheckAcknowledgement.objects.filter(post_id=post.pk).select_related("acknowledged_by")}
+            for ack in CheckAcknowledgement.objects.filter(post_id=post.pk, withdrawn_at__isnull=True)
+            .select_related("acknowledged_by")}
+
+
+def acknowledge(post, user, fields: dict[str, str], ident: str, reasons) -> str:
+    """Acknowledges the warning `ident` of the text as typed (`fields`), with the reason the form
+    sent under ack-reason-<fingerprint> in `reasons`; an error sentence, or "" once it is (or
+    already was) acknowledged. The caller has checked may_acknowledge."""
+    from blog.models import CheckAcknowledgement
+
+    warning = next((w for w in check_fields(fields) if w.ident == ident), None)
+    if warning is None:
+        return _("That warning is not in the text any more: nothing was acknowledged.")
+    reason = (reasons.get(f"ack-reason-{warning.fingerprint}") or "").strip()
+    if not reason:
+        return _("Say why the wording is right as it is, then acknowledge it.")
+    if len(reason) > 1000:
+        return _("Write the reason in at most 1,000 characters.")
+    active = CheckAcknowledgement.objects.filter(post=post, code=warning.code, fingerprint=warning.fingerprint,
+                                                 withdrawn_at__isnull=True)
+    if not active.exists():
+        try:
+            with transaction.atomic():
+                CheckAcknowledgement.objects.create(post=post, code=warning.code, fingerprint=warning.fingerprint,
+                                                    excerpt=warning.excerpt[:300], reason=reason,
+                                                    acknowledged_by=user)
+        except IntegrityError:  # another tab acknowledged it a moment ago: it is acknowledged
+            pass
+    return ""
+
+
+def withdraw(post, user, acknowledgement_id: str) -> str:
+    """Withdraws one of the post's acknowledgements: kept, with who and when, and the warning is open
+    again. An error sentence, or "". The caller has checked may_acknowledge."""
+    from blog.models import CheckAcknowledgement
+
+    if not str(acknowledgement_id).isdigit() or len(str(acknowledgement_id)) > 18:
+        return _("That acknowledgement is not on this article: nothing was withdrawn.")
+    withdrawn = CheckAcknowledgement.objects.filter(post=post, pk=int(acknowledgement_id),
+                                                    withdrawn_at__isnull=True).update(
+        withdrawn_by=user, withdrawn_at=timezone.now())
+    if not withdrawn:
+        return _("That acknowledgement is not on this article any more: nothing was withdrawn.")
+    return ""
+
+
+def withdrawals(post) -> dict[str, object]:
+    """The post's withdrawn acknowledgements by warning ident, the latest of each: the panel says an
+    open warning was acknowledged once, by whom, and who withdrew it."""
+    if post is None or not post.pk:
+        return {}
+    from blog.models import CheckAcknowledgement
+
+    latest = {}
+    for ack in (CheckAcknowledgement.objects.filter(post_id=post.pk, withdrawn_at__isnull=False)
+                .select_related("acknowledged_by", "withdrawn_by").order_by("withdrawn_at", "pk")):
+        latest[f"{ack.code}:{ack.fingerprint}"] = ack
+    return latest
 
 
 def open_warnings(warnings: list[Warning], acknowledged: dict) -> list[Warning]:
     return [warning for warning in warnings if warning.ident not in acknowledged]
 
 
-def panel_context(warnings: list[Warning], acknowledged: dict) -> dict:
-    rows = [{"warning": warning, "acknowledgement": acknowledged.get(warning.ident)} for warning in warnings]
+def panel_context(warnings: list[Warning], acknowledged: dict, withdrawn: dict | None = None) -> dict:
+    withdrawn = withdrawn or {}
+    rows = [{"warning": warning, "acknowledgement": acknowledged.get(warning.ident),
+             "withdrawn": withdrawn.get(warning.ident)} for warning in warnings]
     groups = [{"code": code, "label": label, "rows": [row for row in rows if row["warning"].group == code]}
               for code, label in GROUPS.items()]
     still_open = len(open_warnings(warnings, acknowledged))

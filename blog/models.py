@@ -1250,7 +1250,8 @@ class Correction(models.Model):
 class CheckAcknowledgement(models.Model):
     """An editor's or clinical reviewer's decision that one warning of the editorial checks
     (blog/checks.py) is right as written, and why. It names the warning by its code and a
-    fingerprint of its excerpt, so rewording the passage raises the warning again."""
+    fingerprint of its excerpt, so rewording the passage raises the warning again. Withdrawn, it is
+    kept with who withdrew it and when, and the warning is open again."""
 
     shown_to_readers = False  # the desk's decisions, for staff only
 
@@ -1262,13 +1263,17 @@ class CheckAcknowledgement(models.Model):
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                         related_name="+", verbose_name=_("acknowledged by"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("withdrawn by"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("check acknowledgement")
         verbose_name_plural = _("check acknowledgements")
         ordering = ["-acknowledged_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["post", "code", "fingerprint"], name="check_acknowledged_once",
+            models.UniqueConstraint(fields=["post", "code", "fingerprint"], condition=Q(withdrawn_at__isnull=True),
+                                    name="check_acknowledged_once",
                                     violation_error_message=_("This warning is already acknowledged.")),
             models.CheckConstraint(condition=~Q(reason=""), name="check_acknowledgement_has_reason",
                                    violation_error_message=_("Say why the wording is right as it is.")),

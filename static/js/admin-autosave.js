@@ -4,6 +4,9 @@
 // server this editor still has the form open, and brings back who else has.
 // The status line is an aria-live region that speaks only when a save lands ("Autosaved at 12:03"),
 // at most once a minute since it names the minute, never "saving...".
+// On the add page (data-new) the first autosave with a title makes the article as a draft: the page
+// then becomes that article's form (its address, the form's action, the checks' address), so later
+// autosaves and Save go to it and no second article is made.
 (function () {
   "use strict";
   var FIELDS = ["title", "subtitle", "excerpt", "body", "content_note", "sources"];
@@ -13,6 +16,8 @@
     var form = document.getElementById("post_form");
     if (!box || !form || !window.fetch || !window.FormData) return;
     var url = box.dataset.autosaveUrl;
+    var isNew = box.dataset.new === "1";
+    var key = box.dataset.autosaveKey || "";
     var delay = Number(box.dataset.delay) || 3000;
     var interval = Number(box.dataset.interval) || 10000;
     var heartbeat = Number(box.dataset.heartbeat) || 30000;
@@ -52,14 +57,28 @@
       timer = null;
       if (submitting || !dirty) return;
       if (busy) { schedule(); return; }
+      if (isNew && !(field("title") && field("title").value.trim())) return;  // nothing to make yet
       var data = new FormData();
       FIELDS.forEach(function (name) {
         var input = field(name);
         data.append(name, input ? input.value : "");
       });
+      if (isNew) {
+        ["author", "slug"].forEach(function (name) {
+          var input = field(name);
+          data.append(name, input ? input.value : "");
+        });
+        data.append("autosave_key", key);
+      }
       dirty = false;
       send(data).then(function (result) {
-        if (result.ok && result.answer.saved) {
+        if (result.ok && result.answer.created) {
+          becomeChangeForm(result.answer);
+          say(result.answer.status);
+        } else if (result.ok && result.answer.waiting) {
+          dirty = true;  // a title or an author is missing: the next keystroke or choice tries again
+          say(result.answer.status);
+        } else if (result.ok && result.answer.saved) {
           say(result.answer.status);
         } else {
           dirty = true;  // not kept this time (too soon, or refused): try again later
@@ -67,6 +86,17 @@
           schedule();
         }
       }, function () { dirty = true; schedule(); });
+    }
+
+    function becomeChangeForm(answer) {
+      isNew = false;
+      url = answer.autosave_url;
+      form.action = answer.change_url;
+      if (window.history && window.history.replaceState) window.history.replaceState(null, "", answer.change_url);
+      var slug = field("slug");
+      if (slug && slug.value !== answer.slug) slug.value = answer.slug;
+      var checks = document.getElementById("editorial-checks");
+      if (checks) checks.setAttribute("data-checks-url", answer.checks_url);
     }
 
     function schedule() {
@@ -80,10 +110,12 @@
       if (!input) return;
       input.addEventListener("input", function () { dirty = true; schedule(); });
     });
+    var author = field("author");
+    if (author) author.addEventListener("change", function () { if (isNew) { dirty = true; schedule(); } });
     form.addEventListener("submit", function () { submitting = true; if (timer) clearTimeout(timer); });
 
     setInterval(function () {
-      if (submitting || busy || Date.now() - lastSent < heartbeat - 1000) return;
+      if (isNew || submitting || busy || Date.now() - lastSent < heartbeat - 1000) return;
       var data = new FormData();
       data.append("heartbeat", "1");
       send(data).catch(function () {});

@@ -1,8 +1,8 @@
 // The editorial checks (blog/checks.py) follow the typing: a pause of DEBOUNCE_MS in the title,
 // subtitle, meta description, content note or body posts those fields (with the CSRF token) to the
 // staff-only checks address, and the list is replaced by the fragment it answers. "Acknowledge"
-// posts the same way and keeps what was typed. Without JavaScript the list is the one the page
-// was rendered with, and "Acknowledge" posts the form itself (formaction).
+// and "Withdraw" post the same way and keep what was typed. Without JavaScript the list is the one
+// the page was rendered with, and both buttons submit the article form, which saves the edits too.
 (function () {
   "use strict";
   var DEBOUNCE_MS = 800;
@@ -54,6 +54,14 @@
     });
 
     panel.addEventListener("click", function (event) {
+      var withdraw = event.target.closest("button[name=withdraw_acknowledgement]");
+      if (withdraw) {
+        event.preventDefault();
+        var payload = fields();
+        payload.append("acknowledgement", withdraw.value);
+        post(withdraw.getAttribute("data-withdraw-url"), payload, true);
+        return;
+      }
       var button = event.target.closest("button[name=acknowledge]");
       if (!button) { return; }
       event.preventDefault();
@@ -61,7 +69,7 @@
       data.append("acknowledge", button.value);
       var reason = panel.querySelector("textarea[name='ack-reason-" + button.value.split(":")[1] + "']");
       data.append(reason ? reason.name : "ack-reason", reason ? reason.value : "");
-      post(button.getAttribute("formaction"), data, true).then(function () {
+      post(button.getAttribute("data-acknowledge-url"), data, true).then(function () {
         var alert = panel.querySelector(".checks-list .errornote");
         if (alert) { alert.setAttribute("tabindex", "-1"); alert.focus(); }
       });

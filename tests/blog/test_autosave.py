@@ -8,9 +8,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from reversion.models import Version
 
 from blog.models import Autosave, EditingPresence, Post
-from tests.factories import make_post, make_staff, post_form
+from tests.factories import make_author, make_post, make_staff, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +258,107 @@ def test_readers_see_nothing_of_an_autosave(clock, settings):
     assert "Secret headline" not in reader.get("/blog/").content.decode()
 
 
-def test_a_new_article_says_autosave_starts_once_it_is_saved(clock):
+# --- a new article (the add form) -----------------------------------------------------------------
+
+NEW = "/admin/blog/post/add/autosave/"
+
+
+def new_text(writer_of, **changes) -> dict:
+    """The add form's autosave as the script sends it, with `writer_of` (an Author) as the author."""
+    author = writer_of
+    fields = {"title": "A first draft", "subtitle": "", "excerpt": "", "body": "Words typed before any save.",
+              "content_note": "", "sources": "", "author": author.pk, "slug": "a-first-draft",
+              "autosave_key": "page-one"}
+    return {**fields, **changes}
+
+
+def test_the_add_form_autosaves_once_it_has_a_title_and_says_so(clock):
     page = client_for(make_staff("Writer")).get("/admin/blog/post/add/").content.decode()
-    assert "Autosave starts once the article has been saved once" in page and 'id="autosave"' not in page
+    assert 'id="autosave"' in page and 'data-autosave-url="/admin/blog/post/add/autosave/"' in page
+    assert "once it has a title and an author this article is autosaved as a draft" in page
+
+
+def test_the_first_autosave_of_a_new_article_makes_a_draft_and_later_ones_keep_to_it(clock):
+    user = make_staff("Writer", username="asha")
+    writer = client_for(user)
+    author = make_author()
+    response = writer.post(NEW, new_text(author))
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    answer = response.json()
+    post = Post.objects.get()
+    assert answer["created"] is True and answer["saved"] is True and answer["status"] == "Autosaved as a draft at 12:03"
+    assert answer["change_url"] == f"/admin/blog/post/{post.pk}/change/"
+    assert answer["autosave_url"] == f"/admin/blog/post/{post.pk}/autosave/"
+    assert (post.title, post.body, post.slug, post.author, post.status) == (
+        "A first draft", "Words typed before any save.", "a-first-draft", author, Post.Status.DRAFT)
+    assert post.published_at is None and not post.is_visible
+    assert Version.objects.get_for_object(post).get().revision.user == user  # the history says who made it
+
+    again = writer.post(NEW, new_text(author, body="Sent twice: the first answer was lost."))
+    assert again.json()["change_url"] == answer["change_url"] and Post.objects.count() == 1  # the same page's key
+
+    clock.advance(30)  # the script now autosaves to the article, and the form saves it
+    assert autosave(writer, post, body="Typed after the first autosave.").json()["saved"] is True
+    assert Post.objects.count() == 1 and Autosave.objects.get().text["body"] == "Typed after the first autosave."
+    clock.advance(30)
+    saved = writer.post(answer["change_url"], post_form(post, body="Saved for real.", excerpt="What it is about."))
+    assert saved.status_code == 302 and Post.objects.count() == 1
+    assert Post.objects.get().body == "Saved for real." and not Autosave.objects.exists()
+
+
+def test_a_writer_cannot_publish_through_the_new_articles_autosave(clock):
+    writer = client_for(make_staff("Writer"))
+    response = writer.post(NEW, {**new_text(make_author()), "status": "published", "featured": "on",
+                                 "published_at_0": "2026-12-07", "published_at_1": "12:00:00"})
+    assert response.status_code == 200
+    post = Post.objects.get()
+    assert post.status == Post.Status.DRAFT and post.published_at is None and not post.featured
+    assert Client().get(post.get_absolute_url()).status_code == 404
+
+
+def test_a_new_article_without_a_title_or_an_author_makes_nothing(clock):
+    writer = client_for(make_staff("Writer"))
+    response = writer.post(NEW, new_text(make_author(), title="   "))
+    assert response.status_code == 200 and response.json() == {
+        "saved": False, "waiting": True, "status": "Give the article a title and it is autosaved as a draft."}
+    response = writer.post(NEW, new_text(make_author(), author=""))
+    assert response.json()["status"] == "Choose the author and the article is autosaved as a draft."
+    assert not Post.objects.exists()
+
+
+def test_a_taken_or_invalid_address_gets_a_free_one_from_the_title(clock):
+    make_post(slug="a-first-draft")
+    writer = client_for(make_staff("Writer"))
+    assert writer.post(NEW, new_text(make_author(), slug="a-first-draft")).json()["slug"] == "a-first-draft-2"
+    response = writer.post(NEW, new_text(make_author(), title="चिंता और नींद", slug="not a slug!",
+                                         autosave_key="page-two"))
+    assert response.json()["slug"] == Post.objects.get(title="चिंता और नींद").slug == "cimta-aur-nimd"
+
+
+def test_bad_input_to_the_new_articles_autosave_is_a_sentence_and_nothing_is_kept(clock):
+    writer = client_for(make_staff("Writer"))
+    author = make_author()
+    for data, sentence in [
+        (new_text(author, author="999999"), "That author is not in the list"),
+        (new_text(author, author="x" * 40), "That author is not in the list"),
+        (new_text(author, title="t" * 201), "The title is longer than 200"),
+        ({"title": "Only a title", "author": author.pk}, "The autosave is missing part of the article"),
+    ]:
+        response = writer.post(NEW, data)
+        assert response.status_code == 400 and response.json()["error"].startswith(sentence)
+    response = writer.post(NEW, data=b"x" * 1_000_000, content_type="application/octet-stream")
+    assert response.status_code == 400
+    assert writer.get(NEW).status_code == 405
+    assert not Post.objects.exists()
+
+
+def test_only_who_may_add_articles_autosaves_a_new_one_with_the_csrf_token(clock):
+    reviewer = client_for(make_staff("Clinical reviewer"))  # reads every article, adds none
+    response = reviewer.post(NEW, new_text(make_author()))
+    assert response.status_code == 403
+    assert response.json()["error"] == "You may not add articles, so nothing was autosaved."
+    assert Client().post(NEW, new_text(make_author())).status_code == 302  # to the sign-in page
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_staff("Writer"))
+    assert strict.post(NEW, new_text(make_author())).status_code == 403
+    assert not Post.objects.exists()

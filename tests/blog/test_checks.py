@@ -295,3 +295,109 @@ def test_every_warning_over_the_six_articles_is_the_documented_list(phrases):
         ["006-asking-for-help-is-a-strength.md", "long-sentence"],
     ]
     assert lines[-1] == "7 warning(s)"
+
+
+# --- acknowledging and withdrawing without JavaScript, and withdrawing -----------------------------
+
+def test_acknowledging_through_the_article_form_saves_the_edits_too(post):
+    """Without JavaScript "Acknowledge" is a submit button of the article form: the edits typed so
+    far are saved with the acknowledgement, and the form comes back."""
+    warning = wording_warning(post)
+    editor = signed_in("Editor")
+    edited = post_form(post, confirm_not_sensitive="on", subtitle="Typed before acknowledging",
+                       body=post.body + "\n\nA new closing line.",
+                       acknowledge=warning.ident, **{f"ack-reason-{warning.fingerprint}": "The family's words."})
+    response = editor.post(f"/admin/blog/post/{post.pk}/change/", edited)
+    assert response.status_code == 302 and response["Location"] == f"/admin/blog/post/{post.pk}/change/"
+    post.refresh_from_db()
+    assert post.subtitle == "Typed before acknowledging" and post.body.endswith("A new closing line.")
+    ack = CheckAcknowledgement.objects.get()
+    assert (ack.fingerprint, ack.reason) == (warning.fingerprint, "The family's words.")
+    html = editor.get(response["Location"]).content.decode()
+    assert "The warning is acknowledged." in html and "Acknowledged by" in html
+
+
+def test_acknowledging_without_a_reason_through_the_form_still_keeps_the_edits(post):
+    warning = wording_warning(post)
+    response = signed_in("Editor").post(f"/admin/blog/post/{post.pk}/change/",
+                                        post_form(post, subtitle="Kept anyway", acknowledge=warning.ident,
+                                                  confirm_not_sensitive="on"),
+                                        follow=True)
+    assert "Say why the wording is right as it is, then acknowledge it." in response.content.decode()
+    assert Post.objects.get(pk=post.pk).subtitle == "Kept anyway"
+    assert not CheckAcknowledgement.objects.exists()
+
+
+def test_a_writer_cannot_acknowledge_through_the_article_form(post):
+    Post.objects.filter(pk=post.pk).update(status="draft", published_at=None)
+    warning = wording_warning(post)
+    response = signed_in("Writer").post(f"/admin/blog/post/{post.pk}/change/", post_form(
+        Post.objects.get(pk=post.pk), acknowledge=warning.ident, **{f"ack-reason-{warning.fingerprint}": "Mine."}))
+    assert response.status_code == 403 and not CheckAcknowledgement.objects.exists()
+
+
+def acknowledged(post, warning, **fields) -> CheckAcknowledgement:
+    return CheckAcknowledgement.objects.create(post=post, code=warning.code, fingerprint=warning.fingerprint,
+                                               excerpt=warning.excerpt, reason="A quotation.", **fields)
+
+
+def test_a_withdrawn_acknowledgement_is_kept_and_the_sensitive_article_is_held_back_again(phrases):
+    post = make_post(title="After a loss", body=BODY, sensitive=True, status="draft", published_at=None,
+                     **dict.fromkeys(CHECKLIST, True))
+    make_review(post)
+    warning = wording_warning(post)
+    ack = acknowledged(post, warning)
+    editor_user = make_staff("Editor", username="second-editor")
+    editor = Client()
+    editor.force_login(editor_user)
+    assert 'name="withdraw_acknowledgement"' in editor.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    url = f"/admin/blog/post/{post.pk}/acknowledge/withdraw/"
+    assert signed_in("Writer").post(url, {"acknowledgement": ack.pk}).status_code == 403
+    assert editor.get(url).status_code == 405
+    assert editor.post(url, {"acknowledgement": "x"}).status_code == 400
+    response = editor.post(url, {"acknowledgement": ack.pk})
+    assert response.status_code == 303 and response["Location"] == f"/admin/blog/post/{post.pk}/change/"
+    ack.refresh_from_db()
+    assert ack.withdrawn_by == editor_user and ack.withdrawn_at is not None  # kept, not deleted
+    html = editor.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "The acknowledgement is withdrawn: the warning is open again." in html
+    assert "withdrawn by second-editor" in html and 'name="acknowledge"' in html
+    assert editor.post(url, {"acknowledgement": ack.pk}).status_code == 400  # once only
+
+    refused = editor.post(f"/admin/blog/post/{post.pk}/change/", publish_form(post))
+    assert refused.status_code == 200 and "every safe-messaging warning is reworded or acknowledged" in (
+        refused.content.decode())
+    assert Post.objects.get(pk=post.pk).status == "draft"
+    acknowledged(post, warning)  # acknowledged again: a new row beside the withdrawn one
+    assert CheckAcknowledgement.objects.count() == 2
+    assert editor.post(f"/admin/blog/post/{post.pk}/change/", publish_form(post)).status_code == 302
+
+
+def test_withdrawing_through_the_article_form_saves_the_edits_and_the_fragment_answers_the_panel(post):
+    warning = wording_warning(post)
+    ack = acknowledged(post, warning)
+    reviewer = signed_in("Clinical reviewer")
+    response = reviewer.post(f"/admin/blog/post/{post.pk}/acknowledge/withdraw/",
+                             {"acknowledgement": ack.pk, "title": post.title, "body": post.body},
+                             headers={"X-Idare-Fragment": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "withdrawn by" in html and 'name="acknowledge"' in html
+    second = acknowledged(post, warning)
+    editor = signed_in("Editor")
+    response = editor.post(f"/admin/blog/post/{post.pk}/change/",
+                           post_form(post, subtitle="Edited as well", withdraw_acknowledgement=second.pk,
+                                     confirm_not_sensitive="on"))
+    assert response.status_code == 302 and response["Location"] == f"/admin/blog/post/{post.pk}/change/"
+    assert Post.objects.get(pk=post.pk).subtitle == "Edited as well"
+    assert not CheckAcknowledgement.objects.filter(withdrawn_at__isnull=True).exists()
+
+
+def test_a_clinical_reviewer_acknowledges_through_the_read_only_form(post):
+    """A reviewer's form is read-only: the button records the acknowledgement and changes nothing else."""
+    warning = wording_warning(post)
+    response = signed_in("Clinical reviewer").post(f"/admin/blog/post/{post.pk}/change/", post_form(
+        post, subtitle="Not theirs to change", acknowledge=warning.ident,
+        **{f"ack-reason-{warning.fingerprint}": "Quoted from the inquest."}))
+    assert response.status_code == 303 and response["Location"] == f"/admin/blog/post/{post.pk}/change/"
+    assert CheckAcknowledgement.objects.get().reason == "Quoted from the inquest."
+    assert Post.objects.get(pk=post.pk).subtitle == post.subtitle

@@ -60,3 +60,26 @@ def test_typed_text_is_autosaved_and_restored_after_the_tab_is_closed(browsing, 
     assert not Autosave.objects.filter(post=post, user=editor).exists()
     expect(page.locator("#autosave-notice")).to_have_count(0)
     page.recorder.assert_clean()
+
+
+def test_a_new_article_is_autosaved_as_a_draft_and_the_page_becomes_its_form(browsing, editor):
+    before = set(Post.objects.values_list("pk", flat=True))
+    page = browsing.new_page()
+    sign_in(page)  # lands on the add form
+    page.fill("#id_title", "Written before any save")
+    page.select_option("#id_author", index=1)
+    page.locator("#id_body").fill("## A start\n\nWords that must not be lost with the tab.")
+    expect(page.locator("#autosave-status")).to_contain_text("Autosaved as a draft at", timeout=15_000)
+    [made] = Post.objects.exclude(pk__in=before)
+    assert made.status == Post.Status.DRAFT and made.body == "## A start\n\nWords that must not be lost with the tab."
+    change_url = f"/admin/blog/post/{made.pk}/change/"
+    assert page.url.endswith(change_url)  # history.replaceState: a reload opens the article
+    assert page.locator("#post_form").evaluate("form => form.action").endswith(change_url)
+    page.reload()
+    expect(page.locator("#id_title")).to_have_value("Written before any save")
+    expect(page.locator("#id_body")).to_have_value("## A start\n\nWords that must not be lost with the tab.")
+    page.fill("#id_excerpt", "What this article is about, in a sentence or two for search results.")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert Post.objects.exclude(pk__in=before).count() == 1  # Save went to the draft: no second article
+    page.recorder.assert_clean()

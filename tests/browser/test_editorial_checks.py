@@ -1,6 +1,6 @@
 """The editorial checks on the article form, in Chromium: the panel as rendered with the page, kept
 up to date as the editor types (admin-checks.js, debounced), an acknowledgement with a reason that
-keeps the typing, and axe-core on the form with the panel."""
+keeps the typing, withdrawn again, and axe-core on the form with the panel."""
 
 import pytest
 from playwright.sync_api import expect
@@ -36,6 +36,12 @@ def test_the_checks_follow_the_typing_and_a_warning_is_acknowledged(browsing, ed
     assert "shocking loss" in page.locator("#id_body").input_value()  # the typing is kept
     assert CheckAcknowledgement.objects.filter(post=post, code="wording").count() == 1
     assert_no_axe_violations(page, "the article form with an acknowledged check")
+    panel.get_by_role("button", name="Withdraw the acknowledgement").click()
+    item = panel.locator("li.check", has_text="“shocking”")
+    expect(item).to_contain_text("withdrawn by editor")
+    expect(item.get_by_role("button", name="Acknowledge")).to_be_visible()  # open again
+    assert "shocking loss" in page.locator("#id_body").input_value()  # the typing is kept
+    assert CheckAcknowledgement.objects.get(post=post, code="wording").withdrawn_at is not None
     # The one refusal above was meant (a 400 with its sentence): the browser logs every 4xx.
     page.recorder.console[:] = [line for line in page.recorder.console
                                 if not ("status of 400" in line and "/acknowledge/" in line)]
