@@ -6,12 +6,14 @@ class RegistrationForm(forms.Form):
 
     name = forms.CharField(
         label="Your name", max_length=100,
+        widget=forms.TextInput(attrs={"class": "field__input", "autocomplete": "name"}),
         help_text="A first name, or what you would like to be called, is enough.",
         error_messages={"required": "Enter a name, so the facilitator knows what to call you.",
                         "max_length": "Enter a name of 100 characters or fewer."},
     )
     email = forms.EmailField(
         label="Your e-mail address", max_length=254,
+        widget=forms.EmailInput(attrs={"class": "field__input", "autocomplete": "email", "spellcheck": "false"}),
         help_text="For your confirmation, and to tell you if the session changes. We send nothing else.",
         error_messages={"required": "Enter your e-mail address, so we can confirm your place.",
                         "invalid": "Enter an e-mail address like name@example.com.",

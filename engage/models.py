@@ -1,6 +1,5 @@
 import datetime
 import hashlib
-import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -14,11 +13,11 @@ from markdownx.models import MarkdownxField
 
 from idare.crypto import EncryptedTextField
 from idare.markdown import render_markdown
+from idare.reference import new_reference as make_reference
 
 DEFAULT_TIME_ZONE = "Asia/Kolkata"
 # /engage/<slug>/ would hide these addresses of the registration flow.
 RESERVED_SLUGS = {"registration"}
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud without confusion
 
 
 def validate_time_zone(value: str) -> None:
@@ -308,8 +307,8 @@ class RegistrationQuerySet(models.QuerySet):
 
 
 def new_reference() -> str:
-    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))  # about 39 bits
-    return f"EN-{code[:4]}-{code[4:]}"
+    """The field's default (named in migrations): EN- and eight characters, about 39 bits."""
+    return make_reference("EN", 8)
 
 
 class Registration(models.Model):

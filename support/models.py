@@ -1,7 +1,6 @@
 import datetime
 import hashlib
 import re
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from markdownx.models import MarkdownxField
 
 from idare.crypto import EncryptedTextField
 from idare.markdown import render_markdown
+from idare.reference import new_reference
 
 REVERIFY_AFTER_DAYS = 90
 PHONE_NUMBER = re.compile(r"^\+?[0-9][0-9 ()-]{1,24}$")
@@ -497,15 +497,6 @@ class SupportText(models.Model):
 # Sensitive by design: contact details and free text are encrypted at rest, staff need a dedicated
 # permission to see them, every opening is recorded, and closed ones are purged after a while.
 
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-
-
-def new_reference(prefix: str) -> str:
-    """Ten random characters (50 bits): nobody can guess another person's reference."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
-    return f"{prefix}-{chars[:5]}-{chars[5:]}"
-
-
 class Status(models.TextChoices):
     NEW = "new", "New"
     CONTACTED = "contacted", "Contacted"
@@ -588,7 +579,7 @@ class Inbound(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.reference:
-            self.reference = new_reference(self.reference_prefix)
+            self.reference = new_reference(self.reference_prefix, 10)  # about 49 bits
         if self.status == Status.CLOSED and self.closed_at is None:
             self.closed_at = timezone.now()
         elif self.status != Status.CLOSED:

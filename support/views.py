@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -36,8 +36,14 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         page = paginator.page(request.GET.get("page", "1"))
     except (InvalidPage, ValueError) as exc:
         raise Http404("No such page of providers.") from exc
+    # The page links keep the filters in the address, and nothing else: the page is cached under those.
+    page_query = QueryDict(mutable=True)
+    for name in request.GET:
+        if name in DirectoryFilters.base_fields:
+            page_query.setlist(name, request.GET.getlist(name))
     return render(request, "support/provider_list.html", {
         "filters": filters, "applied": filters.applied(), "page_obj": page, "providers": page.object_list,
+        "page_query": page_query,
         "directory_empty": not page.object_list and not Provider.objects.listed().exists(),
         "demo": settings.IDARE_DEMO,
     })
