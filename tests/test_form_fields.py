@@ -41,17 +41,11 @@ def assert_error_next_to(html: str, name: str, message: str) -> None:
         assert f'id="{hint}"' in html, hint
 
 
-def test_the_enquiry_form_shows_errors_next_to_their_fields(client):
+@pytest.mark.parametrize(("path", "answers"), [("/support/request/", ENQUIRY), ("/contact/", CONTACT)],
+                         ids=["enquiry", "contact"])
+def test_support_forms_show_errors_next_to_their_fields(client, path, answers):
     make_language("English")
-    response = client.post("/support/request/", ENQUIRY)
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert_error_next_to(html, "name", "This field is required")
-    assert_error_next_to(html, "email", "Enter a valid email address")
-
-
-def test_the_contact_form_shows_errors_next_to_their_fields(client):
-    response = client.post("/contact/", CONTACT)
+    response = client.post(path, answers)
     assert response.status_code == 400
     html = response.content.decode()
     assert_error_next_to(html, "name", "This field is required")
