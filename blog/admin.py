@@ -166,6 +166,18 @@ class CorrectionInline(admin.StackedInline):
         return True
 
 
+def too_long_to_autosave(request: HttpRequest) -> JsonResponse | None:
+    """The refusal of an autosave whose request is larger than a whole article may be, read from its
+    declared length before the body is parsed; None when it may be read."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > autosave.max_request_bytes():
+        return JsonResponse({"error": _("The article is too long to autosave.")}, status=400)
+    return None
+
+
 @admin.register(Post)
 class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
     form = PostAdminForm
@@ -455,12 +467,8 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
                 return JsonResponse({"error": _("There is no autosaved text newer than the article.")},
                                     status=404)
             return JsonResponse({"text": {name: pending.text.get(name, "") for name in autosave.FIELDS}})
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > autosave.max_request_bytes():
-            return JsonResponse({"error": _("The article is too long to autosave.")}, status=400)
+        if (refusal := too_long_to_autosave(request)) is not None:
+            return refusal
         answer = {}
         if request.POST.get("heartbeat") != "1":
             try:
@@ -485,12 +493,8 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         that article and the form saves it. JSON only."""
         if not self.has_add_permission(request):
             return JsonResponse({"error": _("You may not add articles, so nothing was autosaved.")}, status=403)
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > autosave.max_request_bytes():
-            return JsonResponse({"error": _("The article is too long to autosave.")}, status=400)
+        if (refusal := too_long_to_autosave(request)) is not None:
+            return refusal
         key = request.POST.get("autosave_key", "")[:autosave.NEW_KEY_MAX]
         made = autosave.made_by_page(request.session, key)
         post = Post.objects.filter(pk=made).first() if made else None
