@@ -382,15 +382,14 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         post = self._acknowledging_post(request, object_id)
         error = checks.acknowledge(post, request.user, self._posted_fields(request, post),
                                    request.POST.get("acknowledge", ""), request.POST)
-        return self._checks_answer(request, post, error, _("The warning is acknowledged."))
+        return self._checks_answer(request, post, error, checks.ACKNOWLEDGED)
 
     @method_decorator(require_http_methods(["POST"]))
     def acknowledge_withdraw_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Withdraws one acknowledgement (`acknowledgement`: its id); the warning is open again."""
         post = self._acknowledging_post(request, object_id)
         error = checks.withdraw(post, request.user, request.POST.get("acknowledgement", ""))
-        return self._checks_answer(request, post, error,
-                                   _("The acknowledgement is withdrawn: the warning is open again."))
+        return self._checks_answer(request, post, error, checks.WITHDRAWN)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Without JavaScript, "Acknowledge" and "Withdraw the acknowledgement" are submit buttons of
@@ -405,10 +404,10 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         post = self._acknowledging_post(request, object_id)
         if withdrawn is not None:
             error = checks.withdraw(post, request.user, withdrawn)
-            done = _("The acknowledgement is withdrawn: the warning is open again.")
+            done = checks.WITHDRAWN
         else:
             error = checks.acknowledge(post, request.user, self._posted_fields(request, post), ident, request.POST)
-            done = _("The warning is acknowledged.")
+            done = checks.ACKNOWLEDGED
         if error:
             messages.error(request, error)
         else:

@@ -320,8 +320,13 @@ def acknowledgements(post) -> dict[str, object]:
     from blog.models import CheckAcknowledgement
 
     return {f"{ack.code}:{ack.fingerprint}": ack
-            for ack in CheckAcknowledgement.objects.filter(post_id=post.pk, withdrawn_at__isnull=True)
+            for ack in CheckAcknowledgement.objects.current().filter(post_id=post.pk)
             .select_related("acknowledged_by")}
+
+
+# What the editor is told once it is done, with JavaScript or without.
+ACKNOWLEDGED = gettext_lazy("The warning is acknowledged.")
+WITHDRAWN = gettext_lazy("The acknowledgement is withdrawn: the warning is open again.")
 
 
 def acknowledge(post, user, fields: dict[str, str], ident: str, reasons) -> str:
@@ -338,8 +343,8 @@ def acknowledge(post, user, fields: dict[str, str], ident: str, reasons) -> str:
         return _("Say why the wording is right as it is, then acknowledge it.")
     if len(reason) > 1000:
         return _("Write the reason in at most 1,000 characters.")
-    active = CheckAcknowledgement.objects.filter(post=post, code=warning.code, fingerprint=warning.fingerprint,
-                                                 withdrawn_at__isnull=True)
+    active = CheckAcknowledgement.objects.current().filter(post=post, code=warning.code,
+                                                           fingerprint=warning.fingerprint)
     if not active.exists():
         try:
             with transaction.atomic():
@@ -358,8 +363,7 @@ def withdraw(post, user, acknowledgement_id: str) -> str:
 
     if not str(acknowledgement_id).isdigit() or len(str(acknowledgement_id)) > 18:
         return _("That acknowledgement is not on this article: nothing was withdrawn.")
-    withdrawn = CheckAcknowledgement.objects.filter(post=post, pk=int(acknowledgement_id),
-                                                    withdrawn_at__isnull=True).update(
+    withdrawn = CheckAcknowledgement.objects.current().filter(post=post, pk=int(acknowledgement_id)).update(
         withdrawn_by=user, withdrawn_at=timezone.now())
     if not withdrawn:
         return _("That acknowledgement is not on this article any more: nothing was withdrawn.")
@@ -374,7 +378,7 @@ def withdrawals(post) -> dict[str, object]:
     from blog.models import CheckAcknowledgement
 
     latest = {}
-    for ack in (CheckAcknowledgement.objects.filter(post_id=post.pk, withdrawn_at__isnull=False)
+    for ack in (CheckAcknowledgement.objects.withdrawn().filter(post_id=post.pk)
                 .select_related("acknowledged_by", "withdrawn_by").order_by("withdrawn_at", "pk")):
         latest[f"{ack.code}:{ack.fingerprint}"] = ack
     return latest

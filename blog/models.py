@@ -1247,6 +1247,15 @@ class Correction(models.Model):
             if self.corrected_at else str(_("New correction"))
 
 
+class CheckAcknowledgementQuerySet(models.QuerySet):
+    def current(self):
+        """The acknowledgements in force: not withdrawn (the only ones check_acknowledged_once bounds)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
+
+
 class CheckAcknowledgement(models.Model):
     """An editor's or clinical reviewer's decision that one warning of the editorial checks
     (blog/checks.py) is right as written, and why. It names the warning by its code and a
@@ -1266,6 +1275,8 @@ class CheckAcknowledgement(models.Model):
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("withdrawn by"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = CheckAcknowledgementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("check acknowledgement")
