@@ -14,6 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
+
+# As the contexts' own default (below): with the suite on both cores, two browsers and two app
+# servers share the machine's two cores, and an upload re-encoded by Pillow may take longer than 5 s.
+expect.set_options(timeout=10_000)
 
 # Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse
 # database access from fixtures and the live server ("You cannot call this from an async context").

@@ -96,6 +96,7 @@ def test_a_preview_link_is_shown_whole_and_copied_with_one_button(browsing, edit
     sign_in(page)
     page.goto(f"/admin/blog/post/{post.pk}/preview-links/")
     page.click("input[value='Make a preview link']")
+    page.wait_for_load_state()  # the answer's stylesheets too: the box is measured as laid out
     link = page.locator(".preview-link-url").first
     url = link.inner_text()
     assert url.startswith("http") and "/blog/preview/" in url
