@@ -3,6 +3,8 @@
 // staff-only checks address, and the list is replaced by the fragment it answers. "Acknowledge"
 // and "Withdraw" post the same way and keep what was typed. Without JavaScript the list is the one
 // the page was rendered with, and both buttons submit the article form, which saves the edits too.
+// Beside the text, in the bar that stays in view under the text box with the word count, a link
+// says how many checks are open and leads to the list: the editor sees it change while typing.
 (function () {
   "use strict";
   var DEBOUNCE_MS = 800;
@@ -15,6 +17,12 @@
     var status = panel.querySelector(".checks-status");
     var timer = null;
     var sent = 0;
+    var count = besideTheText(form);
+
+    function showCount() {
+      var list = panel.querySelector(".checks-list");
+      if (count && list) { count.firstChild.textContent = list.getAttribute("data-checks-summary"); }
+    }
 
     function fields() {
       var data = new FormData();
@@ -34,6 +42,7 @@
       var old = panel.querySelector(".checks-list");
       if (!list || !old) { return; }
       old.replaceWith(list);
+      showCount();
       if (announce) { status.textContent = list.getAttribute("data-checks-summary"); }
     }
 
@@ -52,6 +61,8 @@
       timer = window.setTimeout(function () { post(panel.getAttribute("data-checks-url"), fields(), true); },
                                 DEBOUNCE_MS);
     });
+
+    showCount();
 
     panel.addEventListener("click", function (event) {
       var withdraw = event.target.closest("button[name=withdraw_acknowledgement]");
@@ -75,6 +86,26 @@
       });
     });
   }
+
+  // Under the body's text box, sharing the sticky bar of the word count (admin-words.js runs first).
+  // Not a live region: the panel's own status line already announces the new count once.
+  function besideTheText(form) {
+    var body = form.elements.namedItem("body");
+    if (!body || body.tagName !== "TEXTAREA") { return null; }
+    var bar = document.createElement("div");
+    bar.className = "editor-status";
+    var words = document.getElementById(body.id + "_length");
+    body.insertAdjacentElement("afterend", bar);
+    if (words) { bar.appendChild(words); }
+    var line = document.createElement("p");
+    line.className = "help checks-count";
+    var link = document.createElement("a");
+    link.href = "#editorial-checks";
+    line.appendChild(link);
+    bar.appendChild(line);
+    return line;
+  }
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

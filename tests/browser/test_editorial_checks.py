@@ -46,3 +46,23 @@ def test_the_checks_follow_the_typing_and_a_warning_is_acknowledged(browsing, ed
     page.recorder.console[:] = [line for line in page.recorder.console
                                 if not ("status of 400" in line and "/acknowledge/" in line)]
     page.recorder.assert_clean()
+
+
+def test_the_open_checks_are_counted_beside_the_text_and_lead_to_the_list(browsing, editor):
+    post = Post.objects.get(slug="grief-has-no-timetable")
+    page = browsing.new_page(viewport={"width": 1280, "height": 800})
+    sign_in(page)
+    page.goto(f"/admin/blog/post/{post.pk}/change/")
+    count = page.locator(".editor-status .checks-count")
+    expect(count).to_have_text("1 check open")  # the long sentence, counted with the page
+    body = page.locator("#id_body")
+    body.press("ControlOrMeta+End")
+    body.press_sequentially("\n\nIt was a shocking loss.")
+    expect(count).to_have_text("2 checks open")
+    page.screenshot(path="/tmp/checks-count.png")
+    expect(count).to_be_in_viewport()  # in the bar under the text box, beside the word count
+    expect(page.locator(".editor-status .word-count")).to_be_in_viewport()
+    count.get_by_role("link").click()
+    expect(page.locator("#editorial-checks")).to_be_in_viewport()
+    assert page.url.endswith("#editorial-checks")
+    page.recorder.assert_clean()
