@@ -46,6 +46,7 @@ from blog.renditions import delete_with_renditions
 from blog.revisions import field_changes
 from blog.views import preview_response
 from idare.admin import MarkdownAdmin
+from idare.lookups import row_id
 
 PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
 # About what search engines show before cutting a result's title and description (static/js/admin-previews.js
@@ -284,7 +285,7 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
                 *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        post = Post.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        post = Post.objects.filter(pk=row_id(object_id)).first() if row_id(object_id) else None
         if post is not None:
             extra_context = {**(extra_context or {}), "editorial_state": post.get_editorial_state_display(),
                              "editorial_moves": workflow.moves_for(
@@ -332,7 +333,7 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
     def _checked_post(self, request, post_id) -> Post | None:
         if not post_id:
             return None
-        post = Post.objects.filter(pk=post_id).first() if str(post_id).isdigit() else None
+        post = Post.objects.filter(pk=row_id(post_id)).first() if row_id(post_id) else None
         if post is None:
             raise Http404("No such article.")
         if not self.has_view_or_change_permission(request, post):
@@ -652,8 +653,9 @@ class PostAdmin(SideBySidePreview, VersionAdmin, MarkdownAdmin):
         action_list = [{"revision": version.revision, "version": version,
                         "url": reverse("admin:blog_post_revision", args=[object_id, version.pk])}
                        for version in versions]
-        autosaves = (Autosave.objects.filter(post_id=unquote(object_id)).select_related("user").order_by("-saved_at")
-                     if unquote(object_id).isdigit() else [])
+        post_id = row_id(unquote(object_id))
+        autosaves = (Autosave.objects.filter(post_id=post_id).select_related("user").order_by("-saved_at")
+                     if post_id else [])
         return admin.ModelAdmin.history_view(self, request, object_id, {**(extra_context or {}),
                                                                          "action_list": action_list,
                                                                          "autosaves": autosaves})

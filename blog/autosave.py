@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from blog.models import Author, Autosave, EditingPresence, Post
+from idare.lookups import row_id
 
 # The form's text fields worth keeping: what a person types at length. Choices, ticks, dates and
 # images are quick to set again and are not part of a working copy.
@@ -111,7 +112,7 @@ def create_draft(user, text: dict[str, str], *, author_id: str, slug: str) -> Po
         raise NotYet(_("Give the article a title and it is autosaved as a draft."))
     if not author_id:
         raise NotYet(_("Choose the author and the article is autosaved as a draft."))
-    author = Author.objects.filter(pk=int(author_id)).first() if author_id.isdigit() and len(author_id) < 19 else None
+    author = Author.objects.filter(pk=row_id(author_id)).first() if row_id(author_id) else None
     if author is None:
         raise BadInput(_("That author is not in the list, so the article was not autosaved: choose another."))
     post = Post(**text, author=author, status=Post.Status.DRAFT, published_at=None, featured=False)

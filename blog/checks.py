@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from idare.crisis import normalise, wording_in
+from idare.lookups import row_id
 from idare.markdown import render_markdown
 
 LONG_SENTENCE_WORDS = 30  # a sentence of more words than this is flagged
@@ -361,9 +362,9 @@ def withdraw(post, user, acknowledgement_id: str) -> str:
     again. An error sentence, or "". The caller has checked may_acknowledge."""
     from blog.models import CheckAcknowledgement
 
-    if not str(acknowledgement_id).isdigit() or len(str(acknowledgement_id)) > 18:
+    if not row_id(acknowledgement_id):
         return _("That acknowledgement is not on this article: nothing was withdrawn.")
-    withdrawn = CheckAcknowledgement.objects.current().filter(post=post, pk=int(acknowledgement_id)).update(
+    withdrawn = CheckAcknowledgement.objects.current().filter(post=post, pk=row_id(acknowledgement_id)).update(
         withdrawn_by=user, withdrawn_at=timezone.now())
     if not withdrawn:
         return _("That acknowledgement is not on this article any more: nothing was withdrawn.")

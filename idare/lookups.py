@@ -103,3 +103,14 @@ def register() -> None:
     for lookup in (RangedRelatedIn, RangedRelatedExact, RangedRelatedLessThan, RangedRelatedLessThanOrEqual,
                    RangedRelatedGreaterThan, RangedRelatedGreaterThanOrEqual):
         ForeignObject.register_lookup(lookup)
+
+
+def row_id(text) -> int | None:
+    """The row id a client typed (a URL segment, a form value), or None for anything no id column
+    holds. `str.isdigit` is not enough: it accepts "²", which int() and so every integer field
+    refuse with a ValueError (a 500); `isdecimal` is what int() reads, in any script."""
+    text = str(text)
+    if not text.isdecimal():
+        return None
+    number = int(text)
+    return number if 0 < number < 2**63 else None
