@@ -80,9 +80,19 @@ def test_at_390_px_the_preview_is_under_the_text(browsing, editor):
     text, shown = box(page, "#id_body"), box(page, ".markdownx-preview")
     assert shown["y"] >= text["y"] + text["height"] - 1  # below the text box
     assert abs(shown["x"] - text["x"]) < 2
+    assert shown["x"] + shown["width"] <= PHONE["width"], shown  # whole on the screen, not cut at its edge
     page.fill("#id_title", "Small screens")
     expect(page.locator('[data-look="search-title"]')).to_have_text("Small screens · iDare")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width  # nothing pushes the page sideways
     assert_no_axe_violations(page, "the article form's previews on a phone")
     page.recorder.assert_clean()
+
+
+def test_on_a_tablet_the_meta_descriptions_count_sits_under_its_box_not_beside_it(browsing, editor):
+    page = browsing.new_page(viewport={"width": 820, "height": 1180})
+    sign_in(page)
+    field, count = box(page, "#id_excerpt"), box(page, "#id_excerpt_count")
+    assert field["width"] > 250, field  # beside it, the count squeezed the box to a few letters
+    assert count["y"] >= field["y"] + field["height"] - 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 820
