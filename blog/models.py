@@ -80,12 +80,18 @@ def tag_slug(name: str) -> str:
     return slugify(anyascii(name))[:60].strip("-")
 
 
+def seen_by_readers(through: str = "") -> Q:
+    """The one rule for what readers see: published, and its time has come (a scheduled article is
+    not seen until then). `through` applies it from another model: "posts__" from a tag, "post__"
+    from a tag link. `Post.is_visible` is the same rule for one article already loaded."""
+    return Q(**{f"{through}status": Post.Status.PUBLISHED, f"{through}published_at__lte": timezone.now()})
+
+
 class TagQuerySet(models.QuerySet):
     def with_published_posts(self):
         """Tags readers can follow, the most used first."""
-        published = Q(posts__status="published", posts__published_at__lte=timezone.now())
-        return self.annotate(post_count=Count("posts", filter=published)).filter(post_count__gt=0).order_by(
-            "-post_count", "name")
+        return self.annotate(post_count=Count("posts", filter=seen_by_readers("posts__"))).filter(
+            post_count__gt=0).order_by("-post_count", "name")
 
 
 class Tag(models.Model):
@@ -126,18 +132,18 @@ RELATED_WINDOW = 500
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """The one rule for what readers see."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What readers see (`seen_by_readers`)."""
+        return self.filter(seen_by_readers())
 
     def for_listing(self):
         return self.select_related("author").defer(*ARTICLE_TEXTS).order_by("-published_at", "-pk")
 
     def next_publication(self):
         """When the next scheduled article appears to readers (None if none is scheduled)."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now()).aggregate(
-            moment=models.Min("published_at"))["moment"]
+        return self.scheduled().aggregate(moment=models.Min("published_at"))["moment"]
 
     def scheduled(self):
+        """Published, with a time still to come: readers see it then (`seen_by_readers`)."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def featured(self):
@@ -193,10 +199,9 @@ class PostQuerySet(models.QuerySet):
         every post of a popular tag would grow with the archive, and an article's neighbours are
         wanted among recent writing anyway."""
         tag_ids = [tag.pk for tag in post.tags.all()]
-        now = timezone.now()
         recent_links = (
             Post.tags.through.objects
-            .filter(tag_id__in=tag_ids, post__status=Post.Status.PUBLISHED, post__published_at__lte=now)
+            .filter(seen_by_readers("post__"), tag_id__in=tag_ids)
             .exclude(post_id=post.pk)
             .order_by("-post__published_at", "-post_id")
             .values("post_id")[:window]

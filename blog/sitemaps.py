@@ -1,7 +1,6 @@
-from django.db.models import Max, Q
-from django.utils import timezone
+from django.db.models import Max
 
-from blog.models import Page, Post, Tag
+from blog.models import Page, Post, Tag, seen_by_readers
 from idare.sitemaps import NamedPages, SiteSitemap
 
 
@@ -17,8 +16,7 @@ class ArticleSitemap(SiteSitemap):
 
 class TagSitemap(SiteSitemap):
     def items(self):
-        published = Q(posts__status="published", posts__published_at__lte=timezone.now())
-        return Tag.objects.annotate(newest=Max("posts__updated_at", filter=published)).filter(
+        return Tag.objects.annotate(newest=Max("posts__updated_at", filter=seen_by_readers("posts__"))).filter(
             newest__isnull=False).order_by("name")
 
     def lastmod(self, tag: Tag):
