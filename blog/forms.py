@@ -22,8 +22,6 @@ from idare.models import CrisisPhrase
 UPLOAD_ALT_PLACEHOLDER = "Describe this image for people who cannot see it"
 # Publishing decisions: only someone with blog.publish_post (the Editor role) takes them.
 PUBLISHING_FIELDS = ["status", "published_at", "featured", *SAFE_MESSAGING_CHECKLIST]
-# What the safe-messaging check reads: changing any of these after the check calls for a new one.
-CHECKED_FIELDS = ["title", "subtitle", "body", "content_note", "hero_image", "hero_alt"]
 IMG_ALT = re.compile(r'<img\b[^>]*\salt="([^"]*)"')
 IMG = re.compile(r"<img\b")
 META_DESCRIPTION_TARGET = 155
@@ -197,12 +195,5 @@ class PostAdminForm(forms.ModelForm):
             image = self.cleaned_data.get(field)
             if image and not isinstance(image, FieldFile):  # a new, cleaned upload: stored under its content hash
                 setattr(self.instance, field, store_image(image, folder))
-        post = self.instance
-        if self.may_publish and set(self.changed_data) & set(SAFE_MESSAGING_CHECKLIST):
-            post.safe_messaging_checked_by = self.user if post.safe_messaging_checked else None
-            post.safe_messaging_checked_at = timezone.now() if post.safe_messaging_checked else None
-        elif not self.may_publish and post.sensitive and set(self.changed_data) & set(CHECKED_FIELDS):
-            for name in SAFE_MESSAGING_CHECKLIST:  # the check no longer covers what is written
-                setattr(post, name, False)
-            post.safe_messaging_checked_by = post.safe_messaging_checked_at = None
+        # Post.save keeps the safe-messaging ticks true to the text for the account saving (`publisher`).
         return super().save(commit)

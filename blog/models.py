@@ -253,6 +253,8 @@ SAFE_MESSAGING_CHECKLIST = {
 
 # What a clinical review covers: a change to any of these, however small, puts the review out of date.
 REVIEWED_FIELDS = ("title", "subtitle", "body", "sources", "content_note")
+# What the safe-messaging check reads: a change to any of these after the check calls for a new one.
+SAFE_MESSAGING_READS = ("title", "subtitle", "body", "content_note", "hero_image", "hero_alt")
 
 
 def text_digest(values: dict) -> str:
@@ -450,9 +452,11 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        previous = (Post.objects.filter(pk=self.pk).values("slug", "status", "hero_image", "social_image", "body",
-                                                           "text_digest", "editorial_state", "published_at").first()
-                    if self.pk else None)
+        previous = (Post.objects.filter(pk=self.pk).values(
+            "slug", "status", "hero_image", "social_image", "text_digest", "editorial_state", "published_at",
+            *SAFE_MESSAGING_READS, *SAFE_MESSAGING_CHECKLIST).first() if self.pk else None)
+        if kwargs.get("update_fields") is None:
+            self._follow_safe_messaging_check(previous)
         unpublished = previous is not None and previous["status"] == self.Status.PUBLISHED \
             and self.status == self.Status.DRAFT
         if unpublished:  # back to the writers' side: the next publication goes through review again
@@ -583,6 +587,26 @@ class Post(models.Model):
     def reader_date(self):
         """The publication date readers see: the first, when it was published again."""
         return self.first_published_at or self.published_at
+
+    def _follow_safe_messaging_check(self, previous: dict | None) -> None:
+        """The checklist's ticks say an editor read these words. Saved by an account that may publish, a
+        change to the ticks records who ticked them all and when; saved by one that may not (a writer),
+        a change to what the check read clears them, since the check no longer covers what is written.
+        Only for a save by a known account (`publisher`, set by the admin's form and by autosave):
+        imports and scripts set the ticks themselves."""
+        saver = getattr(self, "publisher", None)
+        if saver is None:
+            return
+        def changed(names):
+            return previous is None or any(str(previous[name]) != str(getattr(self, name)) for name in names)
+        if saver.has_perm("blog.publish_post"):
+            if changed(SAFE_MESSAGING_CHECKLIST):
+                self.safe_messaging_checked_by = saver if self.safe_messaging_checked else None
+                self.safe_messaging_checked_at = timezone.now() if self.safe_messaging_checked else None
+        elif self.sensitive and previous is not None and changed(SAFE_MESSAGING_READS):
+            for name in SAFE_MESSAGING_CHECKLIST:
+                setattr(self, name, False)
+            self.safe_messaging_checked_by = self.safe_messaging_checked_at = None
 
     def reviewed_text_digest(self) -> str:
         return text_digest({name: getattr(self, name) for name in REVIEWED_FIELDS})

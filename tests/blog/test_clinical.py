@@ -120,6 +120,29 @@ def test_a_writer_cannot_tick_the_checklist_and_a_writers_edit_clears_it():
     assert not draft.safe_messaging_checked
 
 
+def test_the_checklist_follows_the_account_saving_on_any_save_not_only_the_admins_form():
+    """The rule lives in Post.save: whatever saves the article for an account (the admin's form, an
+    autosave restored, a script acting for someone) keeps the ticks true to the words."""
+    writer, editor = make_staff("Writer"), make_staff("Editor")
+    post = make_post(status=Post.Status.DRAFT, published_at=None, sensitive=True)
+    post.publisher = editor
+    post.checked_no_method_detail = post.checked_no_sensational_headline = post.checked_help_resources = True
+    post.save()
+    post.refresh_from_db()
+    assert post.safe_messaging_checked_by == editor and post.safe_messaging_checked_at is not None
+    post.publisher = editor
+    post.body += "\n\nAn editor's own change keeps the check."
+    post.save()
+    post.refresh_from_db()
+    assert post.safe_messaging_checked
+    post.publisher = writer
+    post.hero_alt = "A new description of the picture."
+    post.save()
+    post.refresh_from_db()
+    assert not post.checked_no_method_detail and not post.safe_messaging_checked
+    assert post.safe_messaging_checked_by is None and post.safe_messaging_checked_at is None
+
+
 def test_a_sensitive_post_is_never_ranked_by_popularity(client):
     calm = make_post(title="Calm topic", upvote_count=5)
     heavy = make_post(title="Heavy topic", upvote_count=50, sensitive=True, **dict.fromkeys(CHECKLIST, True))
