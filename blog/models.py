@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 import html
 import math
 import re
@@ -46,6 +45,7 @@ from blog.renditions import (
 )
 from idare.images import hashed_file, store_image
 from idare.markdown import render_markdown
+from idare.models import ImportedContent, content_digest
 from idare.ratelimit import parse_rate, within_allowance
 
 WORDS_PER_MINUTE = 200
@@ -53,11 +53,11 @@ WORDS_PER_MINUTE = 200
 WORD = re.compile(r"\w+")
 
 
-class Author(models.Model):
+class Author(ImportedContent):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     bio = models.TextField("short bio", max_length=600, blank=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint_fields = ("name", "slug", "bio")
 
     class Meta:
         ordering = ["name"]
@@ -69,9 +69,6 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:author", args=[self.slug])
-
-    def fingerprint(self) -> str:
-        return digest([self.name, self.slug, self.bio])
 
 
 def tag_slug(name: str) -> str:
@@ -259,7 +256,7 @@ SAFE_MESSAGING_READS = ("title", "subtitle", "body", "content_note", "hero_image
 
 def text_digest(values: dict) -> str:
     """The digest of the reviewed text (REVIEWED_FIELDS), from a post's values or a saved version's."""
-    return digest(["reviewed-text-1", *(values.get(name) or "" for name in REVIEWED_FIELDS)])
+    return content_digest(["reviewed-text-1", *(values.get(name) or "" for name in REVIEWED_FIELDS)])
 
 
 PAGE_TITLE_SUFFIX = " · iDare"  # after an article's title in its page's <title>
@@ -268,7 +265,7 @@ PAGE_TITLE_SUFFIX = " · iDare"  # after an article's title in its page's <title
 @reversion.register(exclude=["upvote_count", "card_image", "card_fingerprint", "imported_fingerprint",
                              "hero_source_digest", "hero_renditions", "text_digest", "text_changed_at",
                              "published_by", "editorial_state", "first_published_at"])
-class Post(models.Model):
+class Post(ImportedContent):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published (scheduled when its time is in the future)"
@@ -383,8 +380,6 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
-    # Fingerprint of what the importer last wrote: lets it tell an editor's change from its own.
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     upvote_count = models.PositiveIntegerField(
         "upvotes", default=0, editable=False, help_text="Kept equal to the votes' rows, in the same transaction."
     )
@@ -742,10 +737,10 @@ class Post(models.Model):
 
     def card_signature(self) -> str:
         if self.sensitive:
-            return digest(["neutral", NEUTRAL_CARD_DESIGN])
+            return content_digest(["neutral", NEUTRAL_CARD_DESIGN])
         if self.card_shows_hero:
-            return digest(["hero", HERO_CARD_DESIGN, self.hero_image.name, *map(str, self.hero_focal)])
-        return digest([CARD_DESIGN, self.title, self.subtitle])
+            return content_digest(["hero", HERO_CARD_DESIGN, self.hero_image.name, *map(str, self.hero_focal)])
+        return content_digest([CARD_DESIGN, self.title, self.subtitle])
 
     def _draw_card(self) -> ContentFile | None:
         if self.sensitive:
@@ -786,7 +781,7 @@ class Post(models.Model):
         return {"url": self.card_image.url if self.card_image else "", "width": CARD_SIZE[0],
                 "height": CARD_SIZE[1], "alt": f"Title card: “{self.title}”, an article from iDare"}
 
-    def fingerprint(self, tag_names=None) -> str:
+    def fingerprint_parts(self, tag_names=None) -> list[str]:
         if tag_names is None:
             tag_names = [tag.name for tag in self.tags.all()]
         parts = [
@@ -799,12 +794,11 @@ class Post(models.Model):
         later = {"hero_decorative": self.hero_decorative, "sources": self.sources, "sensitive": self.sensitive,
                  "content_note": self.content_note,
                  **{name: getattr(self, name) for name in SAFE_MESSAGING_CHECKLIST}}
-        parts += [f"{name}={value}" for name, value in later.items() if value]
-        return digest(parts)
+        return parts + [f"{name}={value}" for name, value in later.items() if value]
 
 
 @reversion.register(exclude=["imported_fingerprint"])
-class Page(models.Model):
+class Page(ImportedContent):
     """A standing page kept as content: about, contact, privacy, terms, accessibility."""
 
     title = models.CharField(max_length=200)
@@ -817,7 +811,7 @@ class Page(models.Model):
     body = MarkdownxField()
     body_html = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint_fields = ("title", "slug", "description", "body")
 
     class Meta:
         ordering = ["title"]
@@ -842,9 +836,6 @@ class Page(models.Model):
         if self.slug in reserved_page_slugs():
             raise ValidationError({"slug": f"/{self.slug}/ belongs to the site itself, so a page there could never "
                                            "be reached. Choose another address."})
-
-    def fingerprint(self) -> str:
-        return digest([self.title, self.slug, self.description, self.body])
 
 
 class VoteQuerySet(models.QuerySet):
@@ -1175,11 +1166,6 @@ def delete_card_unless_used(name: str) -> None:
     """A replaced title card goes, unless another post shows the very same image (same title)."""
     if name and not Post.objects.filter(card_image=name).exists():
         default_storage.delete(name)
-
-
-def digest(parts: list[str]) -> str:
-    """A digest of what a content file sets, as the database holds it now."""
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def plain_text(html_text: str) -> str:

@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 import zoneinfo
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from markdownx.models import MarkdownxField
 
 from idare.crypto import EncryptedTextField
 from idare.markdown import render_markdown
+from idare.models import ImportedContent
 from idare.reference import new_reference as make_reference
 
 DEFAULT_TIME_ZONE = "Asia/Kolkata"
@@ -42,7 +42,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.annotate(upcoming=Count("sessions", filter=upcoming))
 
 
-class Programme(models.Model):
+class Programme(ImportedContent):
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", "Workshop"
         CIRCLE = "circle", "Peer circle"
@@ -70,7 +70,8 @@ class Programme(models.Model):
     )
     listed = models.BooleanField(default=True, help_text="Shown on /engage/. Untick to hide it without deleting it.")
     updated_at = models.DateTimeField(auto_now=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint_fields = ("title", "slug", "kind", "summary", "description", "audience", "led_by", "cost", "example",
+                          "listed")
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -104,10 +105,6 @@ class Programme(models.Model):
     def is_peer_circle(self) -> bool:
         return self.kind == self.Kind.CIRCLE
 
-    def fingerprint(self) -> str:
-        return digest([self.title, self.slug, self.kind, self.summary, self.description, self.audience,
-                       self.led_by, self.cost, str(self.example), str(self.listed)])
-
 
 class SessionQuerySet(models.QuerySet):
     def upcoming(self):
@@ -132,7 +129,7 @@ class SessionQuerySet(models.QuerySet):
         )
 
 
-class Session(models.Model):
+class Session(ImportedContent):
     class Mode(models.TextChoices):
         ONLINE = "online", "Online"
         IN_PERSON = "in_person", "In person"
@@ -165,7 +162,6 @@ class Session(models.Model):
                   "session”, and registration is refused. Replace it with a real session, then delete it.",
     )
     updated_at = models.DateTimeField(auto_now=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -255,11 +251,11 @@ class Session(models.Model):
             self.confirmed_count += len(promoted)
         return promoted
 
-    def fingerprint(self) -> str:
+    def fingerprint_parts(self) -> list[str]:
         moments = [moment.astimezone(datetime.UTC).isoformat() if moment else "" for moment in
                    (self.starts_at, self.ends_at)]  # the same instant reads the same, whatever its zone
-        return digest([self.programme.slug if self.programme_id else "", self.slug, *moments, self.time_zone,
-                       self.mode, self.place, str(self.capacity), str(self.example)])
+        return [self.programme.slug if self.programme_id else "", self.slug, *moments, self.time_zone,
+                self.mode, self.place, str(self.capacity), str(self.example)]
 
 
 class RegistrationRefused(Exception):
@@ -424,5 +420,3 @@ class Registration(models.Model):
             return session.fill_from_waitlist()
 
 
-def digest(parts: list[str]) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

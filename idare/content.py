@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from django.apps import apps
@@ -22,6 +23,9 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from idare.models import ImportedContent
 
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
 IMPORT_LOCK_ID = 0x1DA4E  # any fixed number: the advisory lock that serializes imports
@@ -200,9 +204,10 @@ def decide(current: str | None, imported: str, incoming: str, force: bool) -> st
     return KEPT  # both the file and the post changed: the editor's work wins unless --force
 
 
-def sync(kind: str, model, incoming, fields: list[str], report: Report, *, force: bool, after_save=None,
-          incoming_fingerprint: str | None = None, key: str = "slug") -> None:
-    """`key` names the field that identifies a record from one import to the next."""
+def sync(kind: str, model: type[ImportedContent], incoming: ImportedContent, fields: list[str], report: Report,
+         *, force: bool, after_save=None, incoming_fingerprint: str | None = None, key: str = "slug") -> None:
+    """`model` is an ImportedContent (idare.models: the stored fingerprint and the digest over its
+    declared fields); `key` names the field that identifies a record from one import to the next."""
     existing = model.objects.filter(**{key: getattr(incoming, key)}).first()
     fingerprint = incoming_fingerprint or incoming.fingerprint()
     current = existing.fingerprint() if existing else None

@@ -15,6 +15,34 @@ from idare.markdown import render_markdown
 PLACE = re.compile(r"[a-z_]+\.[a-z_]+(:[-a-z0-9_]+)?", re.IGNORECASE)  # blog.page:privacy, support.provider
 
 
+def content_digest(parts: list[str]) -> str:
+    """The one digest of what a content file sets: SHA-256 over its parts joined by the unit separator."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+class ImportedContent(models.Model):
+    """A row `import_content` keeps in step with a file in content/ (idare.content.sync). It stores the
+    file's fingerprint as last imported; `fingerprint()` is the same digest over what the row holds
+    now, so an editor's change in the admin is told apart from a changed file and kept.
+
+    A model declares `fingerprint_fields`: the fields a content file sets, in a fixed order (the digest
+    depends on it, so reordering them makes every imported row look edited). It extends
+    `fingerprint_parts()` for what a field's text does not say: related rows (passed by name while
+    the importer's copy is not saved yet), dates as instants, fields that count only when set."""
+
+    fingerprint_fields: tuple[str, ...] = ()
+    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def fingerprint_parts(self) -> list[str]:
+        return [str(getattr(self, name)) for name in self.fingerprint_fields]
+
+    def fingerprint(self, **related) -> str:
+        return content_digest(self.fingerprint_parts(**related))
+
+
 class DailySalt(models.Model):
     """The secret that turns a visitor's network into a rate-limit key for one day. Yesterday's is
     deleted, so a stored key cannot be traced back to an address once the day is over."""
@@ -75,7 +103,7 @@ class ContentVersion(models.Model):
         return f"content version {self.version}"
 
 
-class Snippet(models.Model):
+class Snippet(ImportedContent):
     """A short piece of site-wide copy that editors change in the admin, such as the call to action
     closing every article. Templates name it by its slug; readers see its sanitized HTML."""
 
@@ -88,7 +116,7 @@ class Snippet(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint_fields = ("slug", "description", "body")
 
     class Meta:
         ordering = ["slug"]
@@ -102,11 +130,8 @@ class Snippet(models.Model):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
-    def fingerprint(self) -> str:
-        return hashlib.sha256("\x1f".join([self.slug, self.description, self.body]).encode()).hexdigest()
 
-
-class CrisisPhrase(models.Model):
+class CrisisPhrase(ImportedContent):
     """Words a person in crisis types: a search containing one puts help first, and an article that
     uses one about suicide or self-harm is not published unflagged (idare/crisis.py, docs/CRISIS_PHRASES.md)."""
 
@@ -143,7 +168,7 @@ class CrisisPhrase(models.Model):
         help_text=_("For wording articles should avoid: what to write instead, as the guidance words it, e.g. "
                     "“died by suicide” for “committed suicide”. Shown to editors next to the article."))
     updated_at = models.DateTimeField(auto_now=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint_fields = ("normalised", "phrase", "language", "kind", "active", "editor_note")
 
     class Meta:
         verbose_name = _("crisis phrase")
@@ -175,11 +200,9 @@ class CrisisPhrase(models.Model):
             raise ValidationError({"suggestion": _("Say what an article should write instead: editors see it next "
                                                    "to the warning.")})
 
-    def fingerprint(self) -> str:
-        parts = [self.normalised, self.phrase, self.language, self.kind, str(self.active), self.editor_note]
-        if self.suggestion:  # only when set, so phrases imported before suggestions existed keep their fingerprint
-            parts.append(self.suggestion)
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    def fingerprint_parts(self) -> list[str]:
+        # The suggestion only when set, so phrases imported before suggestions existed keep their fingerprint.
+        return super().fingerprint_parts() + ([self.suggestion] if self.suggestion else [])
 
 
 class LaunchFactQuerySet(models.QuerySet):
@@ -191,7 +214,7 @@ class LaunchFactQuerySet(models.QuerySet):
         return self.order_by(models.F("supplied_at").asc(nulls_first=True), "position", "slug")
 
 
-class LaunchFact(models.Model):
+class LaunchFact(ImportedContent):
     """A fact only iDare can supply (a registered name, a reply time, a fee) that the site's pages
     leave out until it is known. content/launch_facts.yaml seeds the list; the launch checklist in
     the admin shows what is still missing and where each fact is edited, and `check --deploy` warns
@@ -214,7 +237,7 @@ class LaunchFact(models.Model):
     supplied_at = models.DateTimeField(_("supplied at"), null=True, blank=True, editable=False)
     supplied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
                                     on_delete=models.SET_NULL, related_name="+", verbose_name=_("supplied by"))
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint_fields = ("slug", "question", "why", "edited_in", "position", "answer")
 
     objects = LaunchFactQuerySet.as_manager()
 
@@ -263,7 +286,3 @@ class LaunchFact(models.Model):
             if label:
                 found.append((label.lower(), slug.strip()))
         return found
-
-    def fingerprint(self) -> str:
-        parts = [self.slug, self.question, self.why, self.edited_in, str(self.position), self.answer]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

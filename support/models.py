@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 import re
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from markdownx.models import MarkdownxField
 
 from idare.crypto import EncryptedTextField
 from idare.markdown import render_markdown
+from idare.models import ImportedContent
 from idare.reference import new_reference
 
 REVERIFY_AFTER_DAYS = 90
@@ -31,7 +31,7 @@ class HelplineQuerySet(models.QuerySet):
         return self.filter(last_verified_on__lt=today - datetime.timedelta(days=REVERIFY_AFTER_DAYS))
 
 
-class Helpline(models.Model):
+class Helpline(ImportedContent):
     """A crisis or support line shown on /help/. Editors keep these true: numbers change."""
 
     name = models.CharField(max_length=150, unique=True)
@@ -74,7 +74,6 @@ class Helpline(models.Model):
     )
     editor_note = models.TextField(blank=True, help_text="For staff only, e.g. why a line is inactive.")
     updated_at = models.DateTimeField(auto_now=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = HelplineQuerySet.as_manager()
 
@@ -117,7 +116,7 @@ class Helpline(models.Model):
         """The hours as support.hours reads them (and the snapshot keeps them)."""
         return {"round_the_clock": self.round_the_clock, "periods": [period.as_data() for period in self.periods.all()]}
 
-    def fingerprint(self, periods=None, channels=None, language_names=None) -> str:
+    def fingerprint_parts(self, periods=None, channels=None, language_names=None) -> list[str]:
         """Also over the line's periods, channels and languages: an editor's change to any of them is kept."""
         if periods is None:
             periods = [period.as_data() for period in self.periods.all()]
@@ -125,14 +124,13 @@ class Helpline(models.Model):
             channels = [(channel.kind, channel.address, channel.active) for channel in self.channels.all()]
         if language_names is None:
             language_names = [language.name for language in self.served_languages.all()]
-        parts = [
+        return [
             self.name, self.slug, self.numbers, str(self.urgency), self.lead, self.hours, self.cost,
             self.languages, self.channel_note, self.audience, self.source, self.last_verified_on.isoformat(),
             self.verified_by, str(self.active), self.editor_note, str(self.round_the_clock),
             repr(sorted((p["days"], p["opens"], p["closes"]) for p in periods)),
             repr([tuple(channel) for channel in channels]), "|".join(sorted(language_names)),
         ]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 class Weekday(models.IntegerChoices):
@@ -327,7 +325,7 @@ class ProviderQuerySet(models.QuerySet):
         return self.filter(fee_band__in=AFFORDABLE_BANDS[fee_max])
 
 
-class Provider(models.Model):
+class Provider(ImportedContent):
     class Gender(models.TextChoices):
         WOMAN = "woman", "Woman"
         MAN = "man", "Man"
@@ -373,7 +371,6 @@ class Provider(models.Model):
     )
     listed = models.BooleanField(default=True, help_text="Shown in the directory.")
     updated_at = models.DateTimeField(auto_now=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ProviderQuerySet.as_manager()
 
@@ -402,21 +399,20 @@ class Provider(models.Model):
         if self.in_person and not self.city.strip():
             raise ValidationError({"city": "Give the city where in-person sessions take place."})
 
-    def fingerprint(self, language_names=None, concern_names=None) -> str:
+    def fingerprint_parts(self, language_names=None, concern_names=None) -> list[str]:
         if language_names is None:
             language_names = [language.name for language in self.languages.all()]
         if concern_names is None:
             concern_names = [concern.name for concern in self.concerns.all()]
-        parts = [
+        return [
             self.name, self.slug, self.credentials, self.registration, str(self.online), str(self.in_person),
             self.city, self.fee_band, self.fee_note, self.gender, str(self.queer_affirmative),
             str(self.accepting_new_clients), self.bio, str(self.example), str(self.listed),
             "|".join(sorted(language_names)), "|".join(sorted(concern_names)),
         ]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-class Service(models.Model):
+class Service(ImportedContent):
     """One thing Support offers, shown on /support/ with what it costs."""
 
     title = models.CharField(max_length=120)
@@ -428,7 +424,8 @@ class Service(models.Model):
     fee_detail = models.CharField(max_length=200, blank=True, help_text="Shown after the fee band, e.g. the amounts.")
     position = models.PositiveSmallIntegerField(default=100, help_text="Lower comes first.")
     active = models.BooleanField(default=True, help_text="Only active services are shown.")
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    fingerprint_fields = ("title", "slug", "summary", "fee_band", "fee_detail", "position", "active")
 
     class Meta:
         ordering = ["position", "title"]
@@ -446,13 +443,9 @@ class Service(models.Model):
         self.summary_html = render_markdown(self.summary)
         super().save(*args, **kwargs)
 
-    def fingerprint(self) -> str:
-        parts = [self.title, self.slug, self.summary, self.fee_band, self.fee_detail, str(self.position),
-                 str(self.active)]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-class SupportText(models.Model):
+class SupportText(ImportedContent):
     """Prose that editors keep on Support's pages, one text per place."""
 
     class Place(models.TextChoices):
@@ -469,7 +462,7 @@ class SupportText(models.Model):
                                        "the launch checklist (Site › Launch checklist) lists what is missing."))
     body_html = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
-    imported_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint_fields = ("slug", "title", "description", "body")
 
     class Meta:
         ordering = ["slug"]
@@ -488,9 +481,6 @@ class SupportText(models.Model):
     def for_places(cls, *places: str) -> dict[str, "SupportText"]:
         """The texts for these places in one query, keyed by place; a place without a text is absent."""
         return {text.slug: text for text in cls.objects.filter(slug__in=places)}
-
-    def fingerprint(self) -> str:
-        return hashlib.sha256("\x1f".join([self.slug, self.title, self.description, self.body]).encode()).hexdigest()
 
 
 # --- What people send us: enquiries and contact messages ----------------------------------------
