@@ -1,31 +1,39 @@
-"""The admin editor's helpers (markdownx's live preview and image upload), for staff who may edit posts.
+"""The admin editor's helpers (markdownx's live preview and image upload), for staff who may edit
+any text written in Markdown: articles, pages, snippets, programmes, Support's texts.
 
 They replace markdownx's own views, which answer anyone and trust the browser's idea of what a
 file is; the editor's JavaScript calls the same addresses and reads the same answers."""
 
 from functools import wraps
 
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from blog.models import image_in_use
+from blog.models import image_in_use, markdown_fields
 from blog.renditions import make_renditions, responsive_images
 from blog.uploads import UPLOAD_FOLDER
 from idare.images import reencode_image, store_image
 from idare.markdown import markdown_problems, render_markdown
 
-MAX_PREVIEW_CHARS = 200_000
+
+def may_write_markdown(user) -> bool:
+    """Staff who may change some model with a Markdown field, in any app: being staff is not enough
+    (an inbox handler is staff too), and editing articles is not required (a Support or Engage
+    editor writes Markdown as well)."""
+    return user.is_active and user.is_staff and any(
+        user.has_perm(f"{model._meta.app_label}.{get_permission_codename('change', model._meta)}")
+        for model, _field in markdown_fields())
 
 
 def editors_only(view):
-    """Staff who may edit posts: being staff is not enough (a reviewer or an inbox handler is staff too)."""
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        user = request.user
-        if not (user.is_active and user.is_staff and user.has_perm("blog.change_post")):
-            return HttpResponseForbidden("Only staff who may edit posts can use the editor.",
+        if not may_write_markdown(request.user):
+            return HttpResponseForbidden(_("Only staff who may edit a text written in Markdown can use the editor."),
                                          content_type="text/plain")
         return view(request, *args, **kwargs)
 
@@ -36,10 +44,9 @@ def editors_only(view):
 @editors_only
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     content = request.POST.get("content")
-    if content is None or len(content) > MAX_PREVIEW_CHARS:
-        return HttpResponseBadRequest("Send the Markdown as 'content' (at most 200,000 characters).",
-                                      content_type="text/plain")
-    if problems := markdown_problems(content):  # the same limits as saving: never run past them
+    if content is None:
+        return HttpResponseBadRequest(_("Send the Markdown to preview."), content_type="text/plain")
+    if problems := markdown_problems(content):  # the same limits as saving (length included): never run past them
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain")
     # As Post.save and Page.save make readers' HTML: sanitized, then each image as its <picture>
     # (whose renditions the upload already made), so the preview is the article's own HTML.
@@ -51,7 +58,7 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 def image_upload(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("image")
     if upload is None:
-        return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
+        return JsonResponse({"image": [_("Choose an image to upload.")]}, status=400)
     try:
         clean = reencode_image(upload)
     except ValidationError as exc:
@@ -64,5 +71,5 @@ def image_upload(request: HttpRequest) -> HttpResponse:
     name = store_image(clean, UPLOAD_FOLDER)
     make_renditions(name)  # ready before the article is saved, which then only finds them
     # The alt text placeholder reminds the writer that every image needs one.
-    alt = "Describe this image for people who cannot see it"
+    alt = _("Describe this image for people who cannot see it")
     return JsonResponse({"image_code": f"![{alt}]({default_storage.url(name)})"})

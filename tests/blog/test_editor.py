@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -27,6 +28,27 @@ def test_preview_renders_sanitized_markdown_for_staff(staff_client):
     assert '<h2 id="hi">Hi</h2>' in response.content.decode() and "<script" not in response.content.decode()
     assert staff_client.post("/markdownx/markdownify/", {}).status_code == 400
     assert staff_client.get("/markdownx/markdownify/").status_code == 405
+
+
+@pytest.mark.parametrize("permission", ["engage.change_programme", "support.change_supporttext",
+                                        "idare.change_snippet", "blog.change_page"])
+def test_an_editor_of_any_text_in_markdown_gets_the_preview_not_only_article_editors(client, django_user_model,
+                                                                                     permission):
+    app_label, codename = permission.split(".")
+    user = django_user_model.objects.create_user("engage-editor", password="a long staff password", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    client.force_login(user)
+    response = client.post("/markdownx/markdownify/", {"content": "## What to bring"})
+    assert response.status_code == 200 and "What to bring</h2>" in response.content.decode()
+
+
+def test_staff_who_edit_no_markdown_text_are_refused_the_editor(client, django_user_model):
+    user = django_user_model.objects.create_user("inbox", password="a long staff password", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="support", codename="handle_enquiry"))
+    client.force_login(user)
+    response = client.post("/markdownx/markdownify/", {"content": "hi"})
+    assert response.status_code == 403
+    assert "edit a text written in Markdown" in response.content.decode()
 
 
 def test_upload_re_encodes_strips_metadata_and_names_by_content(staff_client, settings):
