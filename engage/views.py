@@ -75,8 +75,7 @@ def register(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
                 send_after_commit(registration, "request")  # holds nothing until they confirm from it
                 return _private(HttpResponseRedirect(registration_url(registration), status=303))
     response = render(request, "engage/register.html",
-                      {"session": session, "programme": session.programme, "form": form, "refusal": session.refusal(),
-                       "retention_days": settings.IDARE_REGISTRATION_RETENTION_DAYS},
+                      {"session": session, "programme": session.programme, "form": form, "refusal": session.refusal()},
                       status=status)
     if status == 429:
         response["Retry-After"] = str(retry_after)

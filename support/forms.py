@@ -156,11 +156,6 @@ class ReplyDetails(forms.Form):
             cleaned["email"] = ""
         return cleaned
 
-    def error_links(self) -> list[tuple[str, str]]:
-        """(the id of the control to go to, its first error) for the error summary."""
-        return [(field.id_for_label or f"{field.auto_id}_0", field.errors[0])  # radios: the first choice
-                for field in self.visible_fields() if field.errors]
-
     def save_inbound(self, instance):
         for field in ("name", "reply_by", "email", "phone"):
             setattr(instance, field, self.cleaned_data[field])

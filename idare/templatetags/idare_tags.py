@@ -21,3 +21,11 @@ def article_call_to_action(topic: str = "") -> dict:
     html = snippet_html(CALL_TO_ACTION)
     # body_html is sanitized on save; the topic is escaped here, so the result stays inert.
     return {"html": mark_safe(html.replace("{topic}", f"{escape(topic)}, " if topic else ""))}
+
+
+@register.filter
+def error_links(form) -> list[tuple[str, str]]:
+    """(the id of the control to go to, its first error) for a form's error summary. A group of radios
+    or boxes has no control of its own to go to (Django gives it no `id_for_label`): its first choice."""
+    return [(field.id_for_label or f"{field.auto_id}_0", field.errors[0])
+            for field in form.visible_fields() if field.errors]
