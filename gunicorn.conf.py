@@ -59,7 +59,7 @@ gunicorn.http.wsgi.Response.default_headers = _default_headers_without_server
 
 
 def on_starting(server):
-    """Before any worker starts: refuse encryption keys that are not this database's (idare/crypto.py),
+    """Before any worker starts: refuse encryption keys that are not this database's (core/crypto.py),
     then write this server's copy of what must not depend on the database
     (the crisis helplines for /help/ and the 503 page). A database that does not answer now leaves
     the last copy in place; the site still starts. Only for the site itself: the bench's ceiling app
@@ -72,8 +72,8 @@ def on_starting(server):
     django.setup()
     from django.db import connections
 
-    from idare.crypto import WrongKeys, check_keys
-    from idare.snapshots import refresh_all
+    from core.crypto import WrongKeys, check_keys
+    from core.snapshots import refresh_all
 
     try:
         check_keys()

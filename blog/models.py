@@ -44,9 +44,9 @@ from blog.renditions import (
     picture,
     responsive_images,
 )
-from idare.images import hashed_file, store_image
-from idare.markdown import render_markdown
-from idare.ratelimit import parse_rate, within_allowance
+from core.images import hashed_file, store_image
+from core.markdown import render_markdown
+from core.ratelimit import parse_rate, within_allowance
 
 WORDS_PER_MINUTE = 200
 # Letters, digits and "_" (Unicode): static/js/admin-words.js counts with [\p{L}\p{N}_]+, the same set.

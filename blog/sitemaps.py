@@ -2,7 +2,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from blog.models import Page, Post, Tag
-from idare.sitemaps import NamedPages, SiteSitemap
+from core.sitemaps import NamedPages, SiteSitemap
 
 
 class ArticleSitemap(SiteSitemap):

@@ -33,7 +33,7 @@ from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from idare.ratelimit import Rate, count_hit, network_key, window_full
+from core.ratelimit import Rate, count_hit, network_key, window_full
 
 PSEUDONYM_PREFIX = 0x20010DB8 << 96  # 2001:db8::/32, reserved for documentation: never a real visitor
 

@@ -3,8 +3,8 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from idare import views
-from idare.views import render_error_page
+from core import views
+from core.views import render_error_page
 
 RETRY_AFTER_SECONDS = 30
 logger = logging.getLogger("idare.database")

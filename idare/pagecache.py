@@ -336,7 +336,7 @@ class VersionWatcher:
 
 
 def read_version() -> int:
-    from idare.models import ContentVersion
+    from core.models import ContentVersion
 
     return ContentVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
@@ -345,7 +345,7 @@ def bump_version(**kwargs) -> None:
     """Every page kept anywhere is out of date from the moment this commits."""
     from django.db.models import F
 
-    from idare.models import ContentVersion
+    from core.models import ContentVersion
 
     if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "idare",
+    "core",
     "blog",
     "support",
     "engage",
@@ -105,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "idare.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -248,7 +248,7 @@ elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
 # --- end of several machines ----------------------------------------------------------------------
 
-# What the site keeps outside the database (idare/snapshots.py): the crisis helplines must show
+# What the site keeps outside the database (core/snapshots.py): the crisis helplines must show
 # on /help/ and the 503 page while the database is down. Each server keeps its own copy in a file,
 # written at start-up and on every change; with REDIS_URL set, the servers also share the newest
 # copy through the cache.
@@ -298,7 +298,7 @@ PERMISSIONS_POLICY = ", ".join([
     "clipboard-write=(self)", "web-share=(self)",
 ])
 # --- end of security headers ----------------------------------------------------------------------
-CSRF_FAILURE_VIEW = "idare.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (W021) is a deliberate choice, not an oversight: submitting the domain to the
     # browsers' preload lists is hard to undo, so iDare decides it once the whole domain and its
@@ -326,15 +326,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Markdown: one rendering function for saving, importing and the admin preview.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "idare.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
 MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
 MARKDOWNX_MEDIA_PATH = "body/"
 
 # Rate limits per visitor network ("30/m", "10/hour"; "off" for load tests). The network is the
-# connecting address, or what the proxies in IDARE_TRUSTED_PROXY_RANGES saw (idare/ratelimit.py).
+# connecting address, or what the proxies in IDARE_TRUSTED_PROXY_RANGES saw (core/ratelimit.py).
 def env_rate(name: str, default: str) -> str:
-    from idare.ratelimit import parse_rate
+    from core.ratelimit import parse_rate
 
     value = os.environ.get(name, default)
     try:
@@ -419,7 +419,7 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"iDare <no-reply@{urlsplit(SITE_URL).hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Keys that encrypt what people send us (idare/crypto.py): comma-separated Fernet keys, newest first.
+# Keys that encrypt what people send us (core/crypto.py): comma-separated Fernet keys, newest first.
 # Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
 IDARE_ENCRYPTION_KEYS = env_list("IDARE_ENCRYPTION_KEYS", "")
 if not IDARE_ENCRYPTION_KEYS:
@@ -454,7 +454,7 @@ if "IDARE_TRUSTED_PROXIES" in os.environ:
         "docs/DEPLOY.md."
     )
 try:
-    from idare.ratelimit import parse_ranges
+    from core.ratelimit import parse_ranges
 
     IDARE_TRUSTED_PROXY_RANGES = parse_ranges(os.environ.get("IDARE_TRUSTED_PROXY_RANGES", ""))
 except ValueError as exc:
@@ -467,7 +467,7 @@ if not IDARE_ADMIN_PATH.endswith("/") or IDARE_ADMIN_PATH.startswith("/") or "//
     raise ImproperlyConfigured(f"IDARE_ADMIN_PATH must look like 'admin/' or 'office/', not {IDARE_ADMIN_PATH!r}")
 # Lockout after repeated failed sign-ins (django-axes): counted per username and per visitor network,
 # which is stored only as an HMAC (idare/auth.py), never as an address. A success clears the count.
-# The HMAC's key changes at midnight UTC (idare/ratelimit.py), which ends a lockout early at worst.
+# The HMAC's key changes at midnight UTC (core/ratelimit.py), which ends a lockout early at worst.
 # Besides, many networks guessing one account (an IPv6 /48 alone is 65,536 networks) are stopped per
 # username from anywhere: IDARE_ADMIN_ACCOUNT_FAILURES wrong passwords within one window of
 # IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS (windows start on the hour) pause sign-in to that account until
@@ -498,7 +498,7 @@ AXES_LOCKOUT_CALLABLE = "idare.auth.locked_out"
 IDARE_TWO_FACTOR_PERMISSIONS = ("support.handle_enquiry", "support.handle_contact_message")
 OTP_TOTP_ISSUER = os.environ.get("IDARE_OTP_ISSUER", "iDare")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices (to remove a lost one), never their keys
-# Markdown written in the admin longer than this is refused; idare/markdown.py weighs the rest of its
+# Markdown written in the admin longer than this is refused; core/markdown.py weighs the rest of its
 # shape too, so rendering any text it accepts stays well under a second.
 IDARE_MARKDOWN_MAX_CHARS = int(os.environ.get("IDARE_MARKDOWN_MAX_CHARS", "100000"))
 # End of admin hardening ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 
-from idare.views import CONTENT_HASHED_NAME, MEDIA_TYPES, ONE_YEAR
+from core.views import CONTENT_HASHED_NAME, MEDIA_TYPES, ONE_YEAR
 
 
 def object_headers(name: str) -> dict[str, str]:

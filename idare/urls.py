@@ -7,8 +7,9 @@ from django.views.decorators.http import require_safe
 from blog import editor
 from blog import sitemaps as blog_sitemaps
 from blog import views as blog_views
+from core import views
 from engage import sitemaps as engage_sitemaps
-from idare import auth, views
+from idare import auth
 from idare.caching import public_page
 from support import sitemaps as support_sitemaps
 
@@ -50,4 +51,4 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(r"^media/(?P<path>.+)$", views.media, name="media"))
 urlpatterns.append(path("", include("blog.page_urls")))
-handler500 = "idare.views.server_error"
+handler500 = "core.views.server_error"

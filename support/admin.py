@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from idare.admin import MarkdownAdmin
+from core.admin import MarkdownAdmin
+from core.images import reencode_image, store_image
 from idare.auth import is_verified, two_factor_required
-from idare.images import reencode_image, store_image
 from support.inbox import staff_with_permission
 from support.models import (
     REVERIFY_AFTER_DAYS,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from idare import snapshots
-from idare.content import (
+from core import snapshots
+from core.content import (
     CREATED,
     UNCHANGED,
     ContentError,

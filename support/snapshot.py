@@ -1,4 +1,4 @@
-"""The active crisis helplines, kept outside the database (idare/snapshots.py) so that /help/, the
+"""The active crisis helplines, kept outside the database (core/snapshots.py) so that /help/, the
 503 page and the articles' help box show every active number even while the database is down."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from idare import snapshots
+from core import snapshots
 from support import hours
 from support.models import Helpline, HelplineChannel, OpeningPeriod
 

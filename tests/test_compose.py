@@ -17,7 +17,7 @@ import pytest
 import yaml
 from django.conf import settings
 
-from idare.views import MEDIA_POLICY
+from core.views import MEDIA_POLICY
 from tests.test_deploy import PRODUCTION, run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 
 from blog.models import Post, Vote
-from idare.snapshots import refresh_all
+from core.snapshots import refresh_all
 from support.models import ContactMessage, Enquiry
 from tests.blog.test_upvotes import vote
 from tests.conftest import unreachable_database

@@ -16,8 +16,8 @@ from django.test.signals import template_rendered
 from django.utils import timezone
 
 from blog.models import Post
+from core.snapshots import refresh_all
 from idare.pagecache import PageCacheHandler, read_version
-from idare.snapshots import refresh_all
 from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db

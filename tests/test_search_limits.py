@@ -18,8 +18,8 @@ from django.db import close_old_connections
 from django.test import Client
 
 from blog.models import Post
-from idare import ratelimit
-from idare.snapshots import refresh_all
+from core import ratelimit
+from core.snapshots import refresh_all
 from tests.factories import make_crisis_lines, make_post
 from tests.test_pagecache import WATCHED, call, settle
 

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from moto.server import ThreadedMotoServer
 
 from blog.models import Post
-from idare.views import MEDIA_POLICY
+from core.views import MEDIA_POLICY
 from tests.factories import image_bytes, make_author, make_post, stored_image
 from tests.servers import free_port, nginx, request
 

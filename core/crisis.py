@@ -4,7 +4,7 @@ phrases and text alike, and the matching.
 
 A search that contains an active phrase puts help first; an article that uses one about suicide or
 self-harm is not published without the editor saying whether it is sensitive. The active phrases
-are read from a snapshot (idare/snapshots.py) that every edit rebuilds, so a search asks the
+are read from a snapshot (core/snapshots.py) that every edit rebuilds, so a search asks the
 database nothing for them and an edit in the admin counts at once.
 
 Matching: the phrase's words, in order and next to each other, as whole words of the text. Next to
@@ -30,12 +30,12 @@ from pathlib import Path
 from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 
-from idare import snapshots
-from idare.content import ContentError, Report, check_keys, records, sync, text_field, validate
+from core import snapshots
+from core.content import ContentError, Report, check_keys, records, sync, text_field, validate
 
 NAME = "crisis_phrases"
 PHRASE_KEYS = {"phrase", "language", "kind", "active", "editor_note", "suggestion"}
-WORDING = "wording"  # idare.models.CrisisPhrase.Kind.WORDING, without importing models here
+WORDING = "wording"  # core.models.CrisisPhrase.Kind.WORDING, without importing models here
 # Typed for a missing apostrophe or in its place: "I can't", "I can’t", "I can`t" are all "i cant".
 APOSTROPHES = dict.fromkeys(map(ord, "'’‘ʼʹ`´′＇"))
 DEVANAGARI = re.compile("[\u0900-\u097f\ua8e0-\ua8ff]")
@@ -200,7 +200,7 @@ def _compiled(rows: tuple[tuple[str, ...], ...]) -> tuple[Phrase, ...]:
 # --- the snapshot and the import --------------------------------------------------------------
 
 def build() -> list[list[str]]:
-    from idare.models import CrisisPhrase
+    from core.models import CrisisPhrase
 
     return [list(row) for row in CrisisPhrase.objects.filter(active=True).values_list("phrase", "normalised", "kind",
                                                                                      "suggestion")]
@@ -211,7 +211,7 @@ def content_steps(content_dir: Path) -> list:
 
 
 def _import_phrases(path: Path, content_dir: Path, report: Report, *, force: bool, dry_run: bool) -> None:
-    from idare.models import CrisisPhrase
+    from core.models import CrisisPhrase
 
     seen: dict[str, int] = {}
     for number, record in enumerate(records(path, "crisis phrases"), 1):
@@ -234,8 +234,8 @@ def _changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    from idare.models import CrisisPhrase
+    from core.models import CrisisPhrase
 
     snapshots.register(NAME, build)
-    post_save.connect(_changed, sender=CrisisPhrase, dispatch_uid="idare.crisis.saved")
-    post_delete.connect(_changed, sender=CrisisPhrase, dispatch_uid="idare.crisis.deleted")
+    post_save.connect(_changed, sender=CrisisPhrase, dispatch_uid="core.crisis.saved")
+    post_delete.connect(_changed, sender=CrisisPhrase, dispatch_uid="core.crisis.deleted")

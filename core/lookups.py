@@ -4,7 +4,7 @@ An id past 64 bits typed into any form (a choice field's `pk__in`, an admin filt
 is then "not one of the available choices" on every database. Django already does this for `exact`
 and the comparisons on integer fields; not for `in`, nor for any lookup through a relation, where
 SQLite's driver refuses the number ("Python int too large to convert to SQLite INTEGER": a 500)
-while PostgreSQL compares it as a numeric. Registered once, in `IdareConfig.ready()`.
+while PostgreSQL compares it as a numeric. Registered once, in `CoreConfig.ready()`.
 """
 
 import copy

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from idare.content import Report, check_keys, records, sync, text_field, validate
-from idare.models import LaunchFact
+from core.content import Report, check_keys, records, sync, text_field, validate
+from core.models import LaunchFact
 
 FACT_KEYS = {"slug", "question", "why", "edited_in", "answer"}
 FACT_REQUIRED = {"slug", "question", "why", "edited_in"}

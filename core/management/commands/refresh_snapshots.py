@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from idare.snapshots import refresh_all
+from core.snapshots import refresh_all
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
 
-from idare.crisis import normalise
-from idare.markdown import validate_markdown
-from idare.models import CrisisPhrase, LaunchFact, Snippet
+from core.crisis import normalise
+from core.markdown import validate_markdown
+from core.models import CrisisPhrase, LaunchFact, Snippet
 
 
 class SaysWhatChanged(admin.ModelAdmin):
@@ -39,7 +39,7 @@ class SaysWhatChanged(admin.ModelAdmin):
 
 class MarkdownAdmin(SaysWhatChanged, MarkdownxModelAdmin):
     """markdownx's editor, and every Markdown field checked before it is rendered: text too costly to
-    render (idare/markdown.py) comes back with the reason instead of holding a worker."""
+    render (core/markdown.py) comes back with the reason instead of holding a worker."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

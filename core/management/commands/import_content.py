@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from idare.content import import_content
+from core.content import import_content
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """Site-wide snippets: content/snippets.yaml seeds them, editors change them in the admin, and
-templates show them from a snapshot (idare/snapshots.py) that every save rebuilds, so showing one
+templates show them from a snapshot (core/snapshots.py) that every save rebuilds, so showing one
 costs no query and an edit shows at once."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.db.models.signals import post_delete, post_save
 
-from idare import snapshots
-from idare.content import Report, check_keys, records, sync, text_field, validate
-from idare.models import Snippet
+from core import snapshots
+from core.content import Report, check_keys, records, sync, text_field, validate
+from core.models import Snippet
 
 NAME = "snippets"
 SNIPPET_KEYS = {"slug", "description", "body"}
@@ -44,5 +44,5 @@ def _changed(sender, **kwargs) -> None:
 
 def connect() -> None:
     snapshots.register(NAME, build)
-    post_save.connect(_changed, sender=Snippet, dispatch_uid="idare.snippets.saved")
-    post_delete.connect(_changed, sender=Snippet, dispatch_uid="idare.snippets.deleted")
+    post_save.connect(_changed, sender=Snippet, dispatch_uid="core.snippets.saved")
+    post_delete.connect(_changed, sender=Snippet, dispatch_uid="core.snippets.deleted")

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from idare.snippets import snippet_html
+from core.snippets import snippet_html
 
 register = template.Library()
 

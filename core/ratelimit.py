@@ -122,7 +122,7 @@ def network_key(request: HttpRequest) -> str:
 
 def _salt_for(day) -> str:
     """The day's salt, made by whichever process needs it first; older salts are deleted with it."""
-    from idare.models import DailySalt  # here, not at the top: settings import this module to check rates
+    from core.models import DailySalt  # here, not at the top: settings import this module to check rates
 
     salt = DailySalt.objects.filter(day=day).values_list("salt", flat=True).first()
     if salt is None:
@@ -197,7 +197,7 @@ def _seconds_left(rate: Rate, now: float) -> int:
 
 def _hit(scope: str, bucket: str, rate: Rate, now: float) -> int:
     """One more hit for `bucket` in the window holding `now`; the window's hits so far."""
-    from idare.models import RateLimitCounter
+    from core.models import RateLimitCounter
 
     window_start = _window_start(rate, now)
     expires_at = datetime.fromtimestamp(window_start + rate.period, UTC)
@@ -217,7 +217,7 @@ def _hit(scope: str, bucket: str, rate: Rate, now: float) -> int:
 def window_full(scope: str, bucket: str, rate: Rate) -> int | None:
     """Whether `bucket` has used up the current window, without counting a hit: None when not, else
     the seconds until the window ends."""
-    from idare.models import RateLimitCounter
+    from core.models import RateLimitCounter
 
     now = clock()
     hits = RateLimitCounter.objects.filter(scope=scope, bucket=bucket, window_start=_window_start(rate, now)) \

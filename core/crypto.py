@@ -8,7 +8,7 @@ reveals none of these fields; the key never lives in the database.
 Keys that are valid but not this database's would let the site start and then fail on every record,
 so `check_keys()` (at migrate, at gunicorn's start, and `manage.py check --database default`) refuses
 them: the database keeps one known value encrypted under the keys it was first used with
-(idare.models.EncryptionKeyCheck), rotated with everything else."""
+(core.models.EncryptionKeyCheck), rotated with everything else."""
 
 from __future__ import annotations
 
@@ -109,8 +109,8 @@ def check_keys(using: str = "default", record: bool = True) -> None:
     check stored yet), what is already encrypted is tried instead, and the check is then stored
     under the current first key. Says nothing when the database cannot tell: not reachable, or
     not migrated yet."""
-    from idare.checks import database_has_table
-    from idare.models import EncryptionKeyCheck
+    from core.checks import database_has_table
+    from core.models import EncryptionKeyCheck
 
     try:
         if not database_has_table(EncryptionKeyCheck, using):

@@ -36,7 +36,7 @@ def email_is_configured(app_configs, **kwargs):
 def launch_facts_are_supplied(app_configs, **kwargs):
     """Pages leave out what iDare has not supplied; the launch checklist says what that is. Says nothing
     without a migrated, reachable database (CI checks the settings against an empty SQLite)."""
-    from idare.models import LaunchFact
+    from core.models import LaunchFact
 
     try:
         if not database_has_table(LaunchFact):
@@ -58,7 +58,7 @@ def launch_facts_are_supplied(app_configs, **kwargs):
 def encryption_keys_fit_the_database(app_configs, databases=None, **kwargs):
     """Run by `migrate` before it changes anything (so `make serve` and compose's migrate service stop
     there) and by `manage.py check --database default`."""
-    from idare.crypto import WrongKeys, check_keys
+    from core.crypto import WrongKeys, check_keys
 
     errors = []
     for using in databases or ():

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from idare.crisis import is_devanagari, normalise
-from idare.crypto import EncryptedTextField
-from idare.markdown import render_markdown
+from core.crisis import is_devanagari, normalise
+from core.crypto import EncryptedTextField
+from core.markdown import render_markdown
 
 PLACE = re.compile(r"[a-z_]+\.[a-z_]+(:[-a-z0-9_]+)?", re.IGNORECASE)  # blog.page:privacy, support.provider
 
@@ -31,7 +31,7 @@ class DailySalt(models.Model):
 class EncryptionKeyCheck(models.Model):
     """One known value encrypted under IDARE_ENCRYPTION_KEYS, stored the first time the database is
     used: keys that cannot decrypt it are not this database's, and the site refuses to start with
-    them (idare.crypto.check_keys). Never the key itself; rotate_encryption_keys re-encrypts it."""
+    them (core.crypto.check_keys). Never the key itself; rotate_encryption_keys re-encrypts it."""
 
     shown_to_readers = False  # a check of the key, never shown
 
@@ -108,7 +108,7 @@ class Snippet(models.Model):
 
 class CrisisPhrase(models.Model):
     """Words a person in crisis types: a search containing one puts help first, and an article that
-    uses one about suicide or self-harm is not published unflagged (idare/crisis.py, docs/CRISIS_PHRASES.md)."""
+    uses one about suicide or self-harm is not published unflagged (core/crisis.py, docs/CRISIS_PHRASES.md)."""
 
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")

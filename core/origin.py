@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from idare.views import render_error_page
+from core.views import render_error_page
 
 
 def request_origin(request: HttpRequest) -> str | None:

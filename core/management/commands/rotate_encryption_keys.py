@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from idare.crypto import EncryptedTextField
+from core.crypto import EncryptedTextField
 
 
 class Command(BaseCommand):
