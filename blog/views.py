@@ -25,7 +25,7 @@ from core.crisis import is_crisis_query
 from core.origin import same_origin_required
 from core.ratelimit import network_key, over_limit, parse_rate
 from core.views import render_error_page
-from idare.caching import LIVE_COUNTS, STANDING, kept_here, shared_cache
+from serving.cache_headers import LIVE_COUNTS, STANDING, kept_here, shared_cache
 
 POSTS_PER_PAGE = 10
 LATEST_ON_HOME = 6

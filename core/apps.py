@@ -26,13 +26,11 @@ class CoreConfig(AppConfig):
             lookups,
             snippets,
         )
-        from idare import (
-            pagecache,
-            sessions,  # noqa: F401 - marks staff sessions at sign-in
-        )
+        from idare import sessions  # noqa: F401 - marks staff sessions at sign-in
+        from serving import page_cache
 
         lookups.register()
-        pagecache.connect()
+        page_cache.connect()
         snippets.connect()
         crisis.connect()
         post_migrate.connect(record_key_check, sender=self)

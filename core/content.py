@@ -91,7 +91,7 @@ def _stored_files(folder: str = "") -> set[str]:
 
 @contextlib.contextmanager
 def _unhurried():
-    """Lifts the client-side answer deadline (idare.postgresql) for the import: a reader's request
+    """Lifts the client-side answer deadline (serving.postgresql) for the import: a reader's request
     gives up on a silent database after a few seconds, but an import waits for another server's
     import to commit, and that one may work longer than a request."""
     raw = connection.connection

@@ -65,7 +65,7 @@ class RateLimitCounter(models.Model):
 
 class ContentVersion(models.Model):
     """One number that every change readers can see moves on: kept pages made under an older
-    number are out of date (idare/pagecache.py)."""
+    number are out of date (serving/page_cache.py)."""
 
     shown_to_readers = False  # the version itself: bumping it on its own save would never end
 

@@ -64,7 +64,7 @@ def newest(name: str) -> Snapshot | None:
 def refresh(name: str) -> Any:
     """Rebuild from the database and store both copies. Database errors are the caller's. Pages
     show snapshots, so every kept page is out of date once a new one is stored."""
-    from idare.pagecache import bump_version
+    from serving.page_cache import bump_version
 
     data = _builders[name]()
     store(name, data)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from core.context_processors import site
-from idare.caching import public_page
+from serving.cache_headers import public_page
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
                ".gif": "image/gif", ".avif": "image/avif"}

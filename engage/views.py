@@ -16,7 +16,7 @@ from engage.emails import send_after_commit
 from engage.forms import RegistrationForm
 from engage.models import Programme, Registration, RegistrationExpired, RegistrationRefused, Session
 from engage.tokens import confirmation_from, reference_from, registration_url, token_for
-from idare.caching import public_page
+from serving.cache_headers import public_page
 
 COMING_UP = 12
 

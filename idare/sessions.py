@@ -1,7 +1,7 @@
 """Staff sessions: the only sessions the site hands out, and the only thing that turns the page cache
 off for a request.
 
-At a staff sign-in the session gets a mark (STAFF_MARK). The page cache (idare/pagecache.py) asks
+At a staff sign-in the session gets a mark (STAFF_MARK). The page cache (serving/page_cache.py) asks
 `is_staff_session(key)` for a request that carries a session cookie, and answers anyone whose session
 does not have the mark, or whose account is no longer active staff, as the anonymous reader they are.
 What that costs is bounded: a cookie that is not shaped like a session key costs nothing, a forged

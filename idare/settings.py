@@ -71,14 +71,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Health probes first: no host check, no HTTPS redirect (idare/middleware.py).
-    "idare.middleware.ProbesMiddleware",
+    # Health probes first: no host check, no HTTPS redirect (serving/middleware.py).
+    "serving.middleware.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the same security headers and policy as pages.
-    "idare.middleware.SecurityHeadersMiddleware",
+    "serving.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     # A body too large is refused from its Content-Length, before anything reads it.
-    "idare.middleware.RequestSizeLimitMiddleware",
+    "serving.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "idare.middleware.FriendlyErrorPagesMiddleware",
+    "serving.middleware.FriendlyErrorPagesMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
@@ -138,7 +138,7 @@ DATABASE_CONNECT_TIMEOUT = env_seconds("DATABASE_CONNECT_TIMEOUT", "2")
 _web_statement_timeout = env_seconds("DATABASE_STATEMENT_TIMEOUT", "4")
 _command_statement_timeout = env_seconds("DATABASE_COMMAND_STATEMENT_TIMEOUT", "600")
 DATABASE_STATEMENT_TIMEOUT = _command_statement_timeout if RUNNING_MANAGEMENT_COMMAND else _web_statement_timeout
-# How long we wait for any answer on an open connection (idare/postgresql/base.py), for a server
+# How long we wait for any answer on an open connection (serving/postgresql/base.py), for a server
 # that is frozen or gone and so never ends a statement itself. A little over the statement timeout,
 # so that a server still alive answers first, with its own error, on a connection still usable.
 _command_answer_timeout = _command_statement_timeout + 0.5 if _command_statement_timeout else 0
@@ -146,7 +146,7 @@ _web_answer_timeout = env_seconds("DATABASE_ANSWER_TIMEOUT",
                                   str(_web_statement_timeout + 0.5 if _web_statement_timeout else 0))
 DATABASE_ANSWER_TIMEOUT = _command_answer_timeout if RUNNING_MANAGEMENT_COMMAND else _web_answer_timeout
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "idare.postgresql"
+    DATABASES["default"]["ENGINE"] = "serving.postgresql"
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     if DATABASE_CONNECT_TIMEOUT:
         # libpq counts whole seconds and treats anything under 2 as 2.
@@ -170,21 +170,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (issue 9: one definition) -------------------------------------------------------------
 # Django's cache: this process's memory by default; Redis, shared by every server, when REDIS_URL is
-# set. idare.cache.ResilientRedisCache answers as a miss while Redis is down or unreachable (short
+# set. serving.cache_backends.ResilientRedisCache answers as a miss while Redis is down or unreachable (short
 # socket timeouts, then a few seconds without trying): everything cached can be had from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "idare.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "idare",
+        {"BACKEND": "serving.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "idare",
          "OPTIONS": {"socket_connect_timeout": env_seconds("REDIS_CONNECT_TIMEOUT", "0.5"),
                      "socket_timeout": env_seconds("REDIS_TIMEOUT", "0.5")}}
-        if REDIS_URL else {"BACKEND": "idare.cache.BoundedLocMemCache",
+        if REDIS_URL else {"BACKEND": "serving.cache_backends.BoundedLocMemCache",
                            "OPTIONS": {"MAX_BYTES": int(os.environ.get("IDARE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024))}}
     ),
 }
 # --- end of cache ---------------------------------------------------------------------------------
 
-# Finished reading pages, answered before Django runs (idare/pagecache.py). IDARE_PAGE_CACHE=0 turns
+# Finished reading pages, answered before Django runs (serving/page_cache.py). IDARE_PAGE_CACHE=0 turns
 # it off (for measuring the cold path); a content change reaches every worker and server within
 # IDARE_PAGE_CACHE_CHECK seconds. Each process keeps at most IDARE_PAGE_CACHE_ENTRIES pages and
 # IDARE_PAGE_CACHE_BYTES bytes of them, the oldest kept going first.
@@ -235,7 +235,7 @@ if MEDIA_STORAGE == "s3":
     if not _bucket:
         raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and AWS_ACCESS_KEY_ID, "
                                    "AWS_SECRET_ACCESS_KEY, AWS_S3_ENDPOINT_URL for a non-AWS service).")
-    STORAGES["default"] = {"BACKEND": "idare.storage.MediaStorage", "OPTIONS": {
+    STORAGES["default"] = {"BACKEND": "serving.storage.MediaStorage", "OPTIONS": {
         "bucket_name": _bucket,
         "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
         "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
@@ -260,7 +260,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
-# The largest body accepted at all (idare.middleware.RequestSizeLimitMiddleware): forms get
+# The largest body accepted at all (serving.middleware.RequestSizeLimitMiddleware): forms get
 # DATA_UPLOAD_MAX_MEMORY_SIZE, requests with a (staff) session an image and its form around it.
 IDARE_STAFF_UPLOAD_MAX_BYTES = IMAGE_UPLOAD_MAX_BYTES + 1024 * 1024
 
@@ -281,7 +281,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- security headers (issue 9) -------------------------------------------------------------------
-# Set on every answer, static files and media included (idare.middleware.SecurityHeadersMiddleware).
+# Set on every answer, static files and media included (serving.middleware.SecurityHeadersMiddleware).
 # Nothing of the site may be embedded or loaded by another origin.
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 WHITENOISE_ALLOW_ALL_ORIGINS = False  # WhiteNoise's default sends Access-Control-Allow-Origin: *
@@ -509,13 +509,13 @@ CONTENT_DIR = Path(os.environ.get("IDARE_CONTENT_DIR", BASE_DIR / "content"))
 # --- logging (issue 9) ----------------------------------------------------------------------------
 # Logs carry no personal data: no IP addresses, no user agents, no query strings of forms, no Host
 # values. Requests refused on purpose (django.security: DisallowedHost, ...) are one line each,
-# without a traceback (idare/logging_privacy.py); gunicorn's own log is scrubbed by its logger class.
+# without a traceback (serving/logging_privacy.py); gunicorn's own log is scrubbed by its logger class.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"security_one_line": {"()": "idare.logging_privacy.OneLineSecurityFilter"},
-                "no_query_string": {"()": "idare.logging_privacy.NoQueryStringFilter"},
-                "no_capability": {"()": "idare.logging_privacy.NoCapabilityFilter"}},
+    "filters": {"security_one_line": {"()": "serving.logging_privacy.OneLineSecurityFilter"},
+                "no_query_string": {"()": "serving.logging_privacy.NoQueryStringFilter"},
+                "no_capability": {"()": "serving.logging_privacy.NoCapabilityFilter"}},
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
     # Every handler ends with no_capability: "Not Found: /support/request/withdraw/…/" and its kind
     # would otherwise write a link that deletes an enquiry.

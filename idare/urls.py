@@ -10,7 +10,7 @@ from blog import views as blog_views
 from core import views
 from engage import sitemaps as engage_sitemaps
 from idare import auth
-from idare.caching import public_page
+from serving.cache_headers import public_page
 from support import sitemaps as support_sitemaps
 
 SITEMAPS = {

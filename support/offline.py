@@ -22,7 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from idare.caching import public_page
+from serving.cache_headers import public_page
 from support.snapshot import active_helplines
 
 NOINDEX = "noindex, nofollow"

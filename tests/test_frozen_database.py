@@ -115,7 +115,7 @@ def test_a_frozen_database_is_the_503_within_five_seconds_on_kept_connections(cl
 def test_a_statement_sent_to_a_frozen_database_is_given_up_on_at_its_answer_timeout(cluster):  # noqa: F811
     """Past the health check: the database freezes between a connection's queries, so the next one
     is sent and never answered. The deadline ends the wait, and the connection is closed for good."""
-    from idare.postgresql.base import DeadlineConnection
+    from serving.postgresql.base import DeadlineConnection
 
     conn = DeadlineConnection.connect(cluster.url.replace("postgres://", "postgresql://"), connect_timeout=2)
     conn.answer_timeout = 1.5

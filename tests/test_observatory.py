@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from core.snapshots import refresh_all
-from idare.pagecache import PageCacheHandler
+from serving.page_cache import PageCacheHandler
 from tests.factories import make_post, make_programme, make_service, make_session, stored_image
 from tests.test_pagecache import call as wsgi_call
 

@@ -134,7 +134,7 @@ def page_cache(settings):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("local_memory_cache")
 def test_the_page_cache_keeps_a_search_in_its_own_process_only(page_cache):
-    from idare.pagecache import PageCacheHandler
+    from serving.page_cache import PageCacheHandler
 
     post = make_post(title="Loneliness")
     refresh_all()

@@ -45,7 +45,7 @@ def bucket(s3_endpoint, settings):
     client.create_bucket(Bucket=name)
     policy = (ROOT / "docker/bucket-policy.json").read_text().replace("BUCKET", name)  # as docs/DEPLOY.md says
     client.put_bucket_policy(Bucket=name, Policy=policy)
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "idare.storage.MediaStorage", "OPTIONS": {
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "serving.storage.MediaStorage", "OPTIONS": {
         "bucket_name": name, "endpoint_url": s3_endpoint, **CREDENTIALS}}}
     return Bucket(client, name, s3_endpoint)
 

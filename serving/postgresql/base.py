@@ -1,4 +1,4 @@
-"""PostgreSQL with a client-side deadline on every answer (ENGINE "idare.postgresql").
+"""PostgreSQL with a client-side deadline on every answer (ENGINE "serving.postgresql").
 
 The server's statement_timeout ends a slow statement, and connect_timeout a server that does not
 let us in, but neither helps when the server stops answering a connection already open: a frozen
@@ -6,7 +6,7 @@ or stopped process, a host gone from the network. Its kernel may still acknowled
 so TCP never notices either, and psycopg would wait for the answer as long as gunicorn lets it.
 Here every wait for an answer has a deadline (OPTIONS["answer_timeout"], seconds); when it passes
 the connection is closed and psycopg.OperationalError raised: Django then answers the calm 503
-(idare/middleware.py) and opens a new connection on the next request."""
+(serving/middleware.py) and opens a new connection on the next request."""
 
 from __future__ import annotations
 

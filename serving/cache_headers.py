@@ -1,6 +1,6 @@
 """How a view says its page is the same for every reader, and for how long.
 
-`shared_cache` marks the response `public` for shared caches (a CDN) and for idare.pagecache, with a
+`shared_cache` marks the response `public` for shared caches (a CDN) and for serving.page_cache, with a
 lifetime no longer than `seconds` and never past `expires_at` (say, the next scheduled publication
 the page would show), and adds Last-Modified from the newest thing the page shows. `reads_query`
 names the query parameters the page depends on: the page cache keeps one page for every other query
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from idare.pagecache import LOCAL_ONLY, MARK, READS
+from serving.page_cache import LOCAL_ONLY, MARK, READS
 
 LIVE_COUNTS = 5  # seconds: pages that show upvote counts
 STANDING = 60  # seconds: everything else a reader sees
@@ -43,7 +43,7 @@ def shared_cache(response: HttpResponse, *, seconds: int = STANDING, expires_at:
 
 def kept_here(response: HttpResponse, *, seconds: int, reads_query: Iterable[str] = ()) -> HttpResponse:
     """For a page the same for every anonymous reader that must not leave this server (a search):
-    idare.pagecache keeps it in this process for `seconds`, never in the shared cache; the response's
+    serving.page_cache keeps it in this process for `seconds`, never in the shared cache; the response's
     own Cache-Control (private, no-store) keeps it out of the browser and of a CDN. As with
     shared_cache, `reads_query` names every query parameter the page depends on."""
     if seconds > 0:

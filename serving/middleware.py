@@ -77,7 +77,7 @@ class ProbesMiddleware:
 
 
 def body_limit(*, has_session: bool) -> int:
-    """The largest body the site takes; the app server reads no more than this ahead (idare/workers.py)."""
+    """The largest body the site takes; the app server reads no more than this ahead (serving/gunicorn_worker.py)."""
     return settings.IDARE_STAFF_UPLOAD_MAX_BYTES if has_session else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 

@@ -7,7 +7,7 @@ and stop (a "slowloris"), or trickle a body a byte at a time, hold a thread each
 behind them waits, /help/ included. Here the request is read without blocking as it arrives; until
 it is whole, the connection waits in the worker's poller, costing no thread.
 
-- The body is read up to the size limit the site applies (idare.middleware.body_limit). A longer
+- The body is read up to the size limit the site applies (serving.middleware.body_limit). A longer
   Content-Length goes to a thread at once, which refuses it (413) unread, and the connection is
   closed after that answer instead of being drained.
 - A request must be whole within GUNICORN_REQUEST_TIMEOUT seconds of its first byte, its head
@@ -69,14 +69,14 @@ def expects_continue(head: bytes) -> bool:
 
 
 def body_limit(head: bytes) -> int:
-    """The largest body the site would take with this head (idare.middleware.body_limit)."""
+    """The largest body the site would take with this head (serving.middleware.body_limit)."""
     from django.conf import settings
 
     if not settings.configured:
         return DJANGOS_DEFAULT_LIMIT
     from django.http.cookie import parse_cookie
 
-    from idare.middleware import body_limit as site_limit
+    from serving.middleware import body_limit as site_limit
 
     cookies = {}
     for value in header_values(head, b"cookie"):  # as Django reads them (WSGI joins several with "; ")

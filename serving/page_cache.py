@@ -2,7 +2,7 @@
 
 Reading pages are the same for every anonymous reader, so a finished response (status, headers,
 body) can be kept and answered again without middleware, views, templates or queries. A view opts
-in with `idare.caching.shared_cache(...)`; this handler keeps what it marked, in two tiers:
+in with `serving.cache_headers.shared_cache(...)`; this handler keeps what it marked, in two tiers:
 
 - in this process (a dict): a hit costs a lookup and a header check, nothing else;
 - in Django's cache (local memory by default, Redis when REDIS_URL is set), so that with several
@@ -49,10 +49,10 @@ from django.http.request import TooManyFieldsSent
 
 from idare.sessions import is_staff_session
 
-logger = logging.getLogger(__name__)
-MARK = "shared_cache_seconds"  # set on a response by idare.caching.shared_cache
+logger = logging.getLogger("idare.pagecache")  # the name operators know it by, from before it moved
+MARK = "shared_cache_seconds"  # set on a response by serving.cache_headers.shared_cache
 READS = "shared_cache_reads_query"  # likewise: the query parameters the page depends on
-LOCAL_ONLY = "page_cache_local_only"  # set by idare.caching.kept_here: this process only
+LOCAL_ONLY = "page_cache_local_only"  # set by serving.cache_headers.kept_here: this process only
 NOT_FORWARDED = {"set-cookie", "date", "server", "connection"}
 
 
@@ -372,6 +372,6 @@ def _changed(sender, action: str = "post_", **kwargs) -> None:
 
 def connect() -> None:
     """Every change to a model readers see, in any app, makes every kept page out of date."""
-    post_save.connect(_changed, dispatch_uid="idare.pagecache:save", weak=False)
-    post_delete.connect(_changed, dispatch_uid="idare.pagecache:delete", weak=False)
-    m2m_changed.connect(_changed, dispatch_uid="idare.pagecache:m2m", weak=False)
+    post_save.connect(_changed, dispatch_uid="serving.page_cache:save", weak=False)
+    post_delete.connect(_changed, dispatch_uid="serving.page_cache:delete", weak=False)
+    m2m_changed.connect(_changed, dispatch_uid="serving.page_cache:m2m", weak=False)
