@@ -26,7 +26,6 @@ class CoreConfig(AppConfig):
             lookups,
             snippets,
         )
-        from idare import sessions  # noqa: F401 - marks staff sessions at sign-in
         from serving import page_cache
 
         lookups.register()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "core",
+    "staff",
     "blog",
     "support",
     "engage",
@@ -221,10 +222,10 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
 # --- Several machines: sessions and uploads (docs/DEPLOY.md) -------------------------------------
 # Sessions belong to staff only (readers get none). With REDIS_URL they are read from Redis and
-# written through to the database (idare.sessions: Django's "cached_db", with Redis keys that are a
+# written through to the database (staff.sessions: Django's "cached_db", with Redis keys that are a
 # keyed hash of the session key, not the key): every app server sees a login at once, and
 # neither a Redis restart nor an eviction signs an editor out or revives a session they ended.
-SESSION_ENGINE = "idare.sessions" if os.environ.get("REDIS_URL") else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "staff.sessions" if os.environ.get("REDIS_URL") else "django.contrib.sessions.backends.db"
 
 # Uploads and their renditions: this server's MEDIA_ROOT ("filesystem", one machine) or an
 # S3-compatible bucket shared by every server ("s3"). Pages still address them under MEDIA_URL on
@@ -466,18 +467,18 @@ IDARE_ADMIN_PATH = os.environ.get("IDARE_ADMIN_PATH", "admin/").strip()
 if not IDARE_ADMIN_PATH.endswith("/") or IDARE_ADMIN_PATH.startswith("/") or "//" in IDARE_ADMIN_PATH:
     raise ImproperlyConfigured(f"IDARE_ADMIN_PATH must look like 'admin/' or 'office/', not {IDARE_ADMIN_PATH!r}")
 # Lockout after repeated failed sign-ins (django-axes): counted per username and per visitor network,
-# which is stored only as an HMAC (idare/auth.py), never as an address. A success clears the count.
+# which is stored only as an HMAC (staff/signin.py), never as an address. A success clears the count.
 # The HMAC's key changes at midnight UTC (core/ratelimit.py), which ends a lockout early at worst.
 # Besides, many networks guessing one account (an IPv6 /48 alone is 65,536 networks) are stopped per
 # username from anywhere: IDARE_ADMIN_ACCOUNT_FAILURES wrong passwords within one window of
 # IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS (windows start on the hour) pause sign-in to that account until
 # the window ends. Tries while paused are refused unchecked and not counted, so no one can keep the
-# owner out past the window. The username is kept only as an HMAC (idare/auth.py).
+# owner out past the window. The username is kept only as an HMAC (staff/signin.py).
 AUTHENTICATION_BACKENDS = [
-    "idare.auth.AccountPausedBackend",  # first: a paused account's password is never checked
+    "staff.signin.AccountPausedBackend",  # first: a paused account's password is never checked
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "idare.auth.CountFailureBackend",  # last: reached only when the password was checked and was wrong
+    "staff.signin.CountFailureBackend",  # last: reached only when the password was checked and was wrong
 ]
 IDARE_ADMIN_ACCOUNT_FAILURES = int(os.environ.get("IDARE_ADMIN_ACCOUNT_FAILURES", "20"))
 IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS = int(env_seconds("IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS", "3600")) or 3600
@@ -486,13 +487,13 @@ LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = int(os.environ.get("IDARE_ADMIN_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=env_seconds("IDARE_ADMIN_LOCKOUT_SECONDS", "900") or 900)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "idare.auth.network_pseudonym"
-AXES_CLIENT_STR_CALLABLE = "idare.auth.attempt_description"  # what axes logs: no username, no address
+AXES_CLIENT_IP_CALLABLE = "staff.signin.network_pseudonym"
+AXES_CLIENT_STR_CALLABLE = "staff.signin.attempt_description"  # what axes logs: no username, no address
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # its log of successful sign-ins would keep addresses and user agents
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "idare.auth.locked_out"
+AXES_LOCKOUT_CALLABLE = "staff.signin.locked_out"
 # Two-factor sign-in (TOTP) is required of staff holding any of these permissions before the pages
 # those permissions open; the issuer is the name an authenticator app shows.
 IDARE_TWO_FACTOR_PERMISSIONS = ("support.handle_enquiry", "support.handle_contact_message")

@@ -9,8 +9,8 @@ from blog import sitemaps as blog_sitemaps
 from blog import views as blog_views
 from core import views
 from engage import sitemaps as engage_sitemaps
-from idare import auth
 from serving.cache_headers import public_page
+from staff.signin import admin_login
 from support import sitemaps as support_sitemaps
 
 SITEMAPS = {
@@ -42,8 +42,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     # The admin's address comes from IDARE_ADMIN_PATH; its sign-in adds the lockout's page and the second step.
-    path(f"{settings.IDARE_ADMIN_PATH}login/", auth.admin_login, name="admin_login"),
-    path(settings.IDARE_ADMIN_PATH, include((auth.urlpatterns, "staff_auth"))),
+    path(f"{settings.IDARE_ADMIN_PATH}login/", admin_login, name="admin_login"),
+    path(settings.IDARE_ADMIN_PATH, include("staff.urls")),
     path(settings.IDARE_ADMIN_PATH, admin.site.urls),
     path("markdownx/markdownify/", editor.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.image_upload, name="markdownx_upload"),

@@ -21,7 +21,7 @@ from a signed-in member of staff, and anything a view did not mark. A page marke
 only, never in the shared cache, and its own Cache-Control keeps it out of browsers and CDNs.
 
 Nothing a client sends turns the cache off: a session cookie counts only when it is a live staff
-session (idare.sessions; a forged one costs one lookup and gets the kept page), and the key holds
+session (staff.sessions; a forged one costs one lookup and gets the kept page), and the key holds
 only the query parameters the view declared (`reads_query`), so `?utm_source=...` or a made-up
 parameter is the same kept page, not a new render and a new entry."""
 
@@ -47,7 +47,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import QueryDict, parse_cookie
 from django.http.request import TooManyFieldsSent
 
-from idare.sessions import is_staff_session
+from staff.sessions import is_staff_session
 
 logger = logging.getLogger("idare.pagecache")  # the name operators know it by, from before it moved
 MARK = "shared_cache_seconds"  # set on a response by serving.cache_headers.shared_cache
@@ -187,7 +187,7 @@ def page_address(environ, reads: dict[str, tuple[str, ...]]) -> tuple | None:
     must go to Django untouched: another method, credentials, or a valid staff session.
 
     A session cookie alone changes nothing on a page known to be a reading page: unless the session
-    is a live staff one (idare.sessions, one lookup), the request is an anonymous reader's, and Django
+    is a live staff one (staff.sessions, one lookup), the request is an anonymous reader's, and Django
     sees it without the cookie, so its page is kept and no answer deletes or sets a cookie. Anywhere
     else (the admin, a sign-in halfway through) the cookie goes to Django as it came."""
     if not settings.IDARE_PAGE_CACHE or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):

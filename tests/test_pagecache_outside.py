@@ -150,7 +150,7 @@ def redis_sessions(settings):
         pytest.fail(f"IDARE_TEST_REDIS_URL={url} does not answer: {exc}")
     settings.CACHES = {"default": {"BACKEND": "serving.cache_backends.ResilientRedisCache", "LOCATION": url,
                                    "KEY_PREFIX": "idare"}}
-    settings.SESSION_ENGINE = "idare.sessions"
+    settings.SESSION_ENGINE = "staff.sessions"
     server = redis.Redis.from_url(url)
     server.flushdb()
     yield server

@@ -204,8 +204,8 @@ def test_an_incomplete_object_storage_setting_is_refused_clearly(environment, me
 
 @pytest.mark.parametrize(("redis_url", "engine"), [
     ("", "django.contrib.sessions.backends.db"),
-    # Django's cached_db under hashed key names (idare/sessions.py)
-    ("redis://127.0.0.1:6379/10", "idare.sessions"),
+    # Django's cached_db under hashed key names (staff/sessions.py)
+    ("redis://127.0.0.1:6379/10", "staff.sessions"),
 ])
 def test_redis_url_moves_staff_sessions_to_redis_written_through_to_the_database(redis_url, engine):
     result = settings_process("from django.conf import settings; print(settings.SESSION_ENGINE)", REDIS_URL=redis_url)

@@ -25,7 +25,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -55,7 +55,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 
 def _paused_page(request: HttpRequest, seconds: int, *, whole_account: bool) -> HttpResponse:
     context = {"minutes": max(1, math.ceil(seconds / 60)), "whole_account": whole_account}
-    response = render(request, "admin/locked_out.html", context, status=429)
+    response = render(request, "staff/locked_out.html", context, status=429)
     response["Retry-After"] = str(seconds)
     return response
 
@@ -71,7 +71,7 @@ def _account_rate() -> Rate:
 
 def _account_key(username: str) -> str:
     """Stable across days (unlike the networks' daily salt), so midnight does not end a pause."""
-    return salted_hmac("idare.auth.account", username.casefold(), algorithm="sha256").hexdigest()[:32]
+    return salted_hmac("staff.signin.account", username.casefold(), algorithm="sha256").hexdigest()[:32]
 
 
 class AccountPausedBackend:
@@ -183,7 +183,5 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context["secret"] = b32encode(device.bin_key).decode()
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(
             scale=4, light="#fff", title="QR code to add iDare to an authenticator app")
-    return render(request, "admin/two_factor.html", context, status=400 if form.errors else 200)
+    return render(request, "staff/two_factor.html", context, status=400 if form.errors else 200)
 
-
-urlpatterns = [path("two-factor/", two_factor, name="two_factor")]
