@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from serving.cache_headers import public_page
-from support.snapshot import active_helplines
+from support.helpline_snapshot import active_helplines
 
 NOINDEX = "noindex, nofollow"
 
