@@ -1092,8 +1092,12 @@ class PreviewLink(models.Model):
 
 def reserved_page_slugs() -> set[str]:
     """First path segments the site's own URLs use, read from the URL configuration (so a new app's
-    prefix is reserved the day it is added), plus where static files and uploads are served."""
+    prefix is reserved the day it is added), plus where static files and uploads are served and the
+    health probes, which a middleware answers before any URL is resolved."""
+    from serving.middleware import ProbesMiddleware
+
     reserved = {settings.STATIC_URL.strip("/").split("/")[0], settings.MEDIA_URL.strip("/").split("/")[0]}
+    reserved |= {probe.strip("/") for probe in ProbesMiddleware.PROBES}
     for pattern in get_resolver().url_patterns:
         route = str(pattern.pattern).lstrip("^")
         segment = re.match(r"[\w.-]*", route).group(0)

@@ -1,5 +1,5 @@
-"""Site-wide views that belong to no app: health probes, uploaded media, and the error pages
-Django does not render for us."""
+"""Site-wide views that belong to no app: uploaded media, robots.txt, the favicon, and the error
+pages Django does not render for us. The health probes are answered by serving.middleware."""
 
 import posixpath
 import re
@@ -8,11 +8,9 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
-from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
@@ -26,26 +24,6 @@ CONTENT_HASHED_NAME = re.compile(r"^[0-9a-f]{16}(-\d+w)?\.[a-z]{3,4}$")
 ONE_YEAR = 365 * 24 * 3600
 # An image opened on its own runs nothing, embeds nothing and cannot be framed.
 MEDIA_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox"
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """The process is up and answering; says nothing about its dependencies."""
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-@never_cache
-@require_safe
-def readyz(request: HttpRequest) -> HttpResponse:
-    """Ready for traffic: the database answers a query."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @require_safe

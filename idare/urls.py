@@ -39,8 +39,6 @@ urlpatterns = [
     path("sitemap.xml", require_safe(public_page(reads_query=("p",))(sitemap_views.sitemap)), {"sitemaps": SITEMAPS},
          name="sitemap"),
     path("search/", blog_views.search, name="search"),
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
     # The admin's address comes from IDARE_ADMIN_PATH; its sign-in adds the lockout's page and the second step.
     path(f"{settings.IDARE_ADMIN_PATH}login/", admin_login, name="admin_login"),
     path(settings.IDARE_ADMIN_PATH, include("staff.urls")),

@@ -1,9 +1,11 @@
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
-from core import views
 from core.views import render_error_page
 
 RETRY_AFTER_SECONDS = 30
@@ -62,11 +64,32 @@ class SecurityHeadersMiddleware:
         return response
 
 
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up and answering; says nothing about its dependencies."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready for traffic: the database answers a query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
 class ProbesMiddleware:
     """/healthz and /readyz, answered first: a load balancer asks with its own Host header (or an
-    address) over plain HTTP, so neither may depend on ALLOWED_HOSTS or the HTTPS redirect."""
+    address) over plain HTTP, so neither may depend on ALLOWED_HOSTS or the HTTPS redirect. No URL
+    route leads to them: this answers their paths before any URL is resolved."""
 
-    PROBES = {"/healthz": views.healthz, "/readyz": views.readyz}
+    PROBES = {"/healthz": healthz, "/readyz": readyz}
 
     def __init__(self, get_response):
         self.get_response = get_response
