@@ -2,7 +2,7 @@
 preview. Python-Markdown does the formatting, then nh3 keeps only what the allowlist names, so
 whatever a writer (or a stolen editor account) types, readers get inert HTML.
 
-It lives in the shared `idare` package because every app that shows staff-written prose (articles,
+It lives in the shared `core` app because every app that shows staff-written prose (articles,
 pages, Engage programmes, site snippets) renders it the same way, and apps do not import each other."""
 
 import re

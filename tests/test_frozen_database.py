@@ -1,7 +1,7 @@
 """A frozen database under a running site: every process of a throwaway PostgreSQL cluster is
 stopped (SIGSTOP) while gunicorn holds a kept-alive connection to it, from a reader's kept-alive
 HTTP connection. The server's kernel still acknowledges every packet, so neither TCP nor the
-server's own timeouts end the wait: only the client's deadline (idare/postgresql) does. The
+server's own timeouts end the wait: only the client's deadline (serving/postgresql) does. The
 article and /readyz answer 503 within 5 s, and the site recovers when the database wakes.
 
 Needs PostgreSQL's server binaries (initdb, pg_ctl); it runs with the PostgreSQL suite."""
