@@ -17,12 +17,12 @@ def usable_cpus() -> int:
 # a big host must not open 100+ connections to PostgreSQL. Several app servers scale further.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8)))
 # Threads per worker; a connection holds a thread only once its whole request, headers and body (up
-# to the site's size limit), is in (idare/workers.py), so clients that connect and trickle, or send
+# to the site's size limit), is in (serving/gunicorn_worker.py), so clients that connect and trickle, or send
 # nothing, stall no one. A request must be whole within GUNICORN_REQUEST_TIMEOUT seconds (default
 # 20) of its first byte, its headers within GUNICORN_HEAD_TIMEOUT (10), and may not pause for
 # `keepalive` seconds on the way, or it is answered 408 and closed. GUNICORN_BODY_BUFFER (64 MiB)
 # bounds the bodies a worker holds while they arrive. The worker reads these three variables.
-worker_class = "idare.workers.HeadFirstThreadWorker"
+worker_class = "serving.gunicorn_worker.HeadFirstThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Each thread keeps its own database connection for DJANGO_CONN_MAX_AGE seconds, and each worker has
 # one more for the page cache's version watcher: at most workers × (threads + 1) connections per
@@ -44,8 +44,8 @@ accesslog = "-"
 # size and duration only (the privacy notice lists exactly these).
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
-# The error log without client addresses or request lines (idare/logging_privacy.py).
-logger_class = "idare.logging_privacy.PrivateGunicornLogger"
+# The error log without client addresses or request lines (serving/logging_privacy.py).
+logger_class = "serving.logging_privacy.PrivateGunicornLogger"
 # No "Server: gunicorn/27.x" on every answer: what runs the site and its version are nobody's
 # business. gunicorn has no setting for it; its response writes the line in default_headers().
 _gunicorn_default_headers = gunicorn.http.wsgi.Response.default_headers
@@ -59,7 +59,7 @@ gunicorn.http.wsgi.Response.default_headers = _default_headers_without_server
 
 
 def on_starting(server):
-    """Before any worker starts: refuse encryption keys that are not this database's (idare/crypto.py),
+    """Before any worker starts: refuse encryption keys that are not this database's (core/crypto.py),
     then write this server's copy of what must not depend on the database
     (the crisis helplines for /help/ and the 503 page). A database that does not answer now leaves
     the last copy in place; the site still starts. Only for the site itself: the bench's ceiling app
@@ -72,8 +72,8 @@ def on_starting(server):
     django.setup()
     from django.db import connections
 
-    from idare.crypto import WrongKeys, check_keys
-    from idare.snapshots import refresh_all
+    from core.crypto import WrongKeys, check_keys
+    from core.snapshots import refresh_all
 
     try:
         check_keys()

@@ -136,7 +136,7 @@ def generate(size: int, rng: random.Random, watch: Stopwatch) -> dict:
     from django.utils import timezone
 
     from blog.models import Post, Vote
-    from idare.content import import_content
+    from core.content import import_content
 
     call_command("migrate", interactive=False, verbosity=0)
     report = import_content(Path(settings.CONTENT_DIR))

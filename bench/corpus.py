@@ -74,7 +74,7 @@ class Body:
 
 def rendered(markdown: str) -> Body:
     from blog.models import plain_text, reading_minutes, responsive_images
-    from idare.markdown import render_markdown
+    from core.markdown import render_markdown
 
     html = responsive_images(render_markdown(markdown))
     return Body(markdown, html, plain_text(html), reading_minutes(markdown))

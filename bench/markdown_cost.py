@@ -1,5 +1,5 @@
 """`make bench`, first step: the CPU time of weighing and rendering the costliest Markdown an editor
-could write, so the limits in idare/markdown.py are shown to bound a worker's time on this machine.
+could write, so the limits in core/markdown.py are shown to bound a worker's time on this machine.
 
 PATHOLOGICAL texts must be refused (weighed, never rendered) quickly; AT_THE_LIMITS texts sit near
 one limit each and are let through, so they are the worst a save or a preview can cost. The tests
@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from idare.markdown import MAX_DEPTH, MAX_FOOTNOTES, MAX_HEADINGS, MAX_LINES, MAX_TABLE_CELLS
+from core.markdown import MAX_DEPTH, MAX_FOOTNOTES, MAX_HEADINGS, MAX_LINES, MAX_TABLE_CELLS
 
 PATHOLOGICAL = {
     "200,000 “[”": "[" * 200_000,
@@ -62,7 +62,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idare.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")  # only the renderer runs: no secret key is needed
     django.setup()
-    from idare.markdown import markdown_problems, render_markdown
+    from core.markdown import markdown_problems, render_markdown
 
     rounds = int(os.environ.get("BENCH_MARKDOWN_ROUNDS", "3"))
     over = 0

@@ -8,7 +8,7 @@ send part of a request head and then nothing; any the server closes is opened ag
 numbers hold. Meanwhile another process asks for /help/ on a new connection every 0.2 s for
 SECONDS (40) and prints how many answered, their p50, p95 and slowest, and the errors. Needs
 `ulimit -n` above SLOW + HALF. Issue 14's finding 4: `make serve` answered 4 probes in 40 s behind
-40 slow bodies before the worker read bodies ahead (idare/workers.py)."""
+40 slow bodies before the worker read bodies ahead (serving/gunicorn_worker.py)."""
 
 from __future__ import annotations
 

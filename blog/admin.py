@@ -45,8 +45,8 @@ from blog.models import (
 from blog.renditions import delete_with_renditions
 from blog.revisions import field_changes
 from blog.views import preview_response
-from idare.admin import MarkdownAdmin
-from idare.lookups import row_id
+from core.admin import MarkdownAdmin
+from core.lookups import row_id
 
 PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
 # About what search engines show before cutting a result's title and description (static/js/admin-previews.js

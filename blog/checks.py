@@ -3,7 +3,7 @@ them at publish (docs/EDITORIAL_CHECKS.md): pure functions over the article's wo
 with a code, a plain sentence, the passage it is about and what to write instead.
 
 - Safe messaging: the wording the crisis phrase list marks as to avoid (idare.CrisisPhrase, kind
-  "wording", data editors keep under Site › Crisis phrases), matched as idare/crisis.py matches an
+  "wording", data editors keep under Site › Crisis phrases), matched as core/crisis.py matches an
   article, so Hindi and Hinglish work the same way. On a sensitive article each must be resolved or
   acknowledged before it is published (Post.clean).
 - Accessibility: images without alt text, a top heading or a skipped heading level (the title is the
@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from idare.crisis import normalise, wording_in
-from idare.lookups import row_id
-from idare.markdown import render_markdown
+from core.crisis import normalise, wording_in
+from core.lookups import row_id
+from core.markdown import render_markdown
 
 LONG_SENTENCE_WORDS = 30  # a sentence of more words than this is flagged
 READING_EASE_MIN = 50  # Flesch reading ease under this is flagged (60–70 is plain English)
@@ -47,7 +47,7 @@ CODE_GROUPS = {"wording": SAFE_MESSAGING, "image-alt": ACCESSIBILITY, "heading-t
 FIELD_LABELS = {"title": gettext_lazy("title"), "subtitle": gettext_lazy("subtitle"),
                 "excerpt": gettext_lazy("meta description"), "content_note": gettext_lazy("content note"),
                 "body": gettext_lazy("body")}
-# Link words that say nothing of where they lead, once normalised (idare.crisis.normalise).
+# Link words that say nothing of where they lead, once normalised (core.crisis.normalise).
 VAGUE_LINKS = {"click here", "click", "here", "read more", "more", "learn more", "this link", "link", "this",
                "this page", "go here", "see here", "find out more"}
 UPLOAD_ALT_PLACEHOLDER = "Describe this image for people who cannot see it"  # blog/forms.py puts it there
@@ -408,7 +408,7 @@ def content_warnings(content_dir) -> list[tuple[str, Warning]]:
     as (the file's name, the warning), with the phrase list as the database holds it."""
     from pathlib import Path
 
-    from idare.content import read_front_matter, text_field
+    from core.content import read_front_matter, text_field
 
     found = []
     for path in sorted(Path(content_dir, "blog").glob("*.md")):

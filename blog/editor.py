@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from blog.models import image_in_use, markdown_fields
 from blog.renditions import make_renditions, responsive_images
 from blog.uploads import UPLOAD_FOLDER
-from idare.images import reencode_image, store_image
-from idare.markdown import markdown_problems, render_markdown
+from core.images import reencode_image, store_image
+from core.markdown import markdown_problems, render_markdown
 
 
 def may_write_markdown(user) -> bool:

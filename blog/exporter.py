@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from blog.models import SAFE_MESSAGING_CHECKLIST, Author, Page, Post
-from idare.content import ContentError, read_front_matter
+from core.content import ContentError, read_front_matter
 
 MEDIA_IMAGE = re.compile(rf"(!\[[^\]]*\]\(){re.escape(settings.MEDIA_URL)}([\w/.-]+)")
 

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 
 from blog.models import SAFE_MESSAGING_CHECKLIST, Author, Page, Post, Review, Tag, tag_slug
 from blog.renditions import responsive_images
-from idare.content import (
+from core.content import (
     ContentError,
     Report,
     aware_moment,
@@ -24,8 +24,8 @@ from idare.content import (
     text_field,
     validate,
 )
-from idare.images import clean_content_image, store_image
-from idare.markdown import render_markdown
+from core.images import clean_content_image, store_image
+from core.markdown import render_markdown
 
 POST_KEYS = {
     "title", "slug", "subtitle", "author", "date", "tags", "description", "hero_image", "hero_alt",

@@ -43,10 +43,10 @@ from blog.renditions import (
     picture,
     responsive_images,
 )
-from idare.images import hashed_file, store_image
-from idare.markdown import render_markdown
-from idare.models import ImportedContent, content_digest
-from idare.ratelimit import parse_rate, within_allowance
+from core.images import hashed_file, store_image
+from core.markdown import render_markdown
+from core.models import ImportedContent, content_digest
+from core.ratelimit import parse_rate, within_allowance
 
 WORDS_PER_MINUTE = 200
 # Letters, digits and "_" (Unicode): static/js/admin-words.js counts with [\p{L}\p{N}_]+, the same set.
@@ -1112,8 +1112,12 @@ class PreviewLink(models.Model):
 
 def reserved_page_slugs() -> set[str]:
     """First path segments the site's own URLs use, read from the URL configuration (so a new app's
-    prefix is reserved the day it is added), plus where static files and uploads are served."""
+    prefix is reserved the day it is added), plus where static files and uploads are served and the
+    health probes, which a middleware answers before any URL is resolved."""
+    from serving.middleware import ProbesMiddleware
+
     reserved = {settings.STATIC_URL.strip("/").split("/")[0], settings.MEDIA_URL.strip("/").split("/")[0]}
+    reserved |= {probe.strip("/") for probe in ProbesMiddleware.PROBES}
     for pattern in get_resolver().url_patterns:
         route = str(pattern.pattern).lstrip("^")
         segment = re.match(r"[\w.-]*", route).group(0)

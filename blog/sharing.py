@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest, HttpResponseRedirect
 
-from idare.origin import is_same_origin
+from core.origin import is_same_origin
 
 
 class ShareRedirect(HttpResponseRedirect):

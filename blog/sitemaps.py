@@ -1,7 +1,7 @@
 from django.db.models import Max
 
 from blog.models import Page, Post, Tag, seen_by_readers
-from idare.sitemaps import NamedPages, SiteSitemap
+from core.sitemaps import NamedPages, SiteSitemap
 
 
 class ArticleSitemap(SiteSitemap):

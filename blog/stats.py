@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blog.models import Post, ShareCount, Vote
-from idare.ratelimit import parse_rate, period_words
+from core.ratelimit import parse_rate, period_words
 
 MAX_DAYS = 366
 NETWORKS: tuple[str, ...] = tuple(ShareCount.Network.values)

@@ -21,11 +21,11 @@ from blog.search import clean_query, remember, remembered
 from blog.search import search as search_posts
 from blog.sharing import LINK_NETWORKS, SCRIPT_NETWORKS, opened_from_this_site
 from blog.voters import remember_voter, voter_key, voter_of
-from idare.caching import LIVE_COUNTS, STANDING, kept_here, shared_cache
-from idare.crisis import is_crisis_query
-from idare.origin import same_origin_required
-from idare.ratelimit import network_key, over_limit, parse_rate
-from idare.views import render_error_page
+from core.crisis import is_crisis_query
+from core.origin import same_origin_required
+from core.ratelimit import network_key, over_limit, parse_rate
+from core.views import render_error_page
+from serving.cache_headers import LIVE_COUNTS, STANDING, kept_here, shared_cache
 
 POSTS_PER_PAGE = 10
 LATEST_ON_HOME = 6

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.admin import MarkdownAdmin
 from engage.emails import send_after_commit
 from engage.models import Programme, Registration, Session
-from idare.admin import MarkdownAdmin
 
 
 class ExampleListingsWarning:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from core.content import ContentError, Report, check_keys, records, sync, text_field, validate
 from engage.models import DEFAULT_TIME_ZONE, Programme, Session
-from idare.content import ContentError, Report, check_keys, records, sync, text_field, validate
 
 PROGRAMME_KEYS = {"slug", "title", "kind", "summary", "description", "audience", "led_by", "cost", "example",
                   "listed", "sessions"}

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from idare.crypto import EncryptedTextField
-from idare.markdown import render_markdown
-from idare.models import ImportedContent
-from idare.reference import new_reference as make_reference
+from core.crypto import EncryptedTextField
+from core.markdown import render_markdown
+from core.models import ImportedContent
+from core.reference import new_reference as make_reference
 
 DEFAULT_TIME_ZONE = "Asia/Kolkata"
 # /engage/<slug>/ would hide these addresses of the registration flow.

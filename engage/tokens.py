@@ -4,7 +4,7 @@ first e-mail that confirms it.
 The registration's token is the reference signed with the site's secret, so it cannot be guessed or
 altered, and it travels in the query string, which the access log leaves out. The confirmation
 token is signed with a salt of its own (a registration's page never confirms anything) and travels
-in the path, as `<token>`, which every log redacts (idare.logging_privacy)."""
+in the path, as `<token>`, which every log redacts (serving.logging_privacy)."""
 
 from __future__ import annotations
 

@@ -9,14 +9,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.ratelimit import count_hit, network_key, over_limit, parse_rate, period_words, wait_words
+from core.views import render_error_page
 from engage.calendar import calendar_file
 from engage.emails import send_after_commit
 from engage.forms import RegistrationForm
 from engage.models import Programme, Registration, RegistrationExpired, RegistrationRefused, Session
 from engage.tokens import confirmation_from, reference_from, registration_url, token_for
-from idare.caching import public_page
-from idare.ratelimit import count_hit, network_key, over_limit, parse_rate, period_words, wait_words
-from idare.views import render_error_page
+from serving.cache_headers import public_page
 
 COMING_UP = 12
 

@@ -64,21 +64,22 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "idare",
+    "core",
+    "staff",
     "blog",
     "support",
     "engage",
 ]
 
 MIDDLEWARE = [
-    # Health probes first: no host check, no HTTPS redirect (idare/middleware.py).
-    "idare.middleware.ProbesMiddleware",
+    # Health probes first: no host check, no HTTPS redirect (serving/middleware.py).
+    "serving.middleware.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the same security headers and policy as pages.
-    "idare.middleware.SecurityHeadersMiddleware",
+    "serving.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     # A body too large is refused from its Content-Length, before anything reads it.
-    "idare.middleware.RequestSizeLimitMiddleware",
+    "serving.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "idare.middleware.FriendlyErrorPagesMiddleware",
+    "serving.middleware.FriendlyErrorPagesMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "idare.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -138,7 +139,7 @@ DATABASE_CONNECT_TIMEOUT = env_seconds("DATABASE_CONNECT_TIMEOUT", "2")
 _web_statement_timeout = env_seconds("DATABASE_STATEMENT_TIMEOUT", "4")
 _command_statement_timeout = env_seconds("DATABASE_COMMAND_STATEMENT_TIMEOUT", "600")
 DATABASE_STATEMENT_TIMEOUT = _command_statement_timeout if RUNNING_MANAGEMENT_COMMAND else _web_statement_timeout
-# How long we wait for any answer on an open connection (idare/postgresql/base.py), for a server
+# How long we wait for any answer on an open connection (serving/postgresql/base.py), for a server
 # that is frozen or gone and so never ends a statement itself. A little over the statement timeout,
 # so that a server still alive answers first, with its own error, on a connection still usable.
 _command_answer_timeout = _command_statement_timeout + 0.5 if _command_statement_timeout else 0
@@ -146,7 +147,7 @@ _web_answer_timeout = env_seconds("DATABASE_ANSWER_TIMEOUT",
                                   str(_web_statement_timeout + 0.5 if _web_statement_timeout else 0))
 DATABASE_ANSWER_TIMEOUT = _command_answer_timeout if RUNNING_MANAGEMENT_COMMAND else _web_answer_timeout
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "idare.postgresql"
+    DATABASES["default"]["ENGINE"] = "serving.postgresql"
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     if DATABASE_CONNECT_TIMEOUT:
         # libpq counts whole seconds and treats anything under 2 as 2.
@@ -170,21 +171,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (issue 9: one definition) -------------------------------------------------------------
 # Django's cache: this process's memory by default; Redis, shared by every server, when REDIS_URL is
-# set. idare.cache.ResilientRedisCache answers as a miss while Redis is down or unreachable (short
+# set. serving.cache_backends.ResilientRedisCache answers as a miss while Redis is down or unreachable (short
 # socket timeouts, then a few seconds without trying): everything cached can be had from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "idare.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "idare",
+        {"BACKEND": "serving.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "idare",
          "OPTIONS": {"socket_connect_timeout": env_seconds("REDIS_CONNECT_TIMEOUT", "0.5"),
                      "socket_timeout": env_seconds("REDIS_TIMEOUT", "0.5")}}
-        if REDIS_URL else {"BACKEND": "idare.cache.BoundedLocMemCache",
+        if REDIS_URL else {"BACKEND": "serving.cache_backends.BoundedLocMemCache",
                            "OPTIONS": {"MAX_BYTES": int(os.environ.get("IDARE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024))}}
     ),
 }
 # --- end of cache ---------------------------------------------------------------------------------
 
-# Finished reading pages, answered before Django runs (idare/pagecache.py). IDARE_PAGE_CACHE=0 turns
+# Finished reading pages, answered before Django runs (serving/page_cache.py). IDARE_PAGE_CACHE=0 turns
 # it off (for measuring the cold path); a content change reaches every worker and server within
 # IDARE_PAGE_CACHE_CHECK seconds. Each process keeps at most IDARE_PAGE_CACHE_ENTRIES pages and
 # IDARE_PAGE_CACHE_BYTES bytes of them, the oldest kept going first.
@@ -221,10 +222,10 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
 # --- Several machines: sessions and uploads (docs/DEPLOY.md) -------------------------------------
 # Sessions belong to staff only (readers get none). With REDIS_URL they are read from Redis and
-# written through to the database (idare.sessions: Django's "cached_db", with Redis keys that are a
+# written through to the database (staff.sessions: Django's "cached_db", with Redis keys that are a
 # keyed hash of the session key, not the key): every app server sees a login at once, and
 # neither a Redis restart nor an eviction signs an editor out or revives a session they ended.
-SESSION_ENGINE = "idare.sessions" if os.environ.get("REDIS_URL") else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "staff.sessions" if os.environ.get("REDIS_URL") else "django.contrib.sessions.backends.db"
 
 # Uploads and their renditions: this server's MEDIA_ROOT ("filesystem", one machine) or an
 # S3-compatible bucket shared by every server ("s3"). Pages still address them under MEDIA_URL on
@@ -235,7 +236,7 @@ if MEDIA_STORAGE == "s3":
     if not _bucket:
         raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and AWS_ACCESS_KEY_ID, "
                                    "AWS_SECRET_ACCESS_KEY, AWS_S3_ENDPOINT_URL for a non-AWS service).")
-    STORAGES["default"] = {"BACKEND": "idare.storage.MediaStorage", "OPTIONS": {
+    STORAGES["default"] = {"BACKEND": "serving.storage.MediaStorage", "OPTIONS": {
         "bucket_name": _bucket,
         "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
         "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
@@ -248,7 +249,7 @@ elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
 # --- end of several machines ----------------------------------------------------------------------
 
-# What the site keeps outside the database (idare/snapshots.py): the crisis helplines must show
+# What the site keeps outside the database (core/snapshots.py): the crisis helplines must show
 # on /help/ and the 503 page while the database is down. Each server keeps its own copy in a file,
 # written at start-up and on every change; with REDIS_URL set, the servers also share the newest
 # copy through the cache.
@@ -260,7 +261,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
-# The largest body accepted at all (idare.middleware.RequestSizeLimitMiddleware): forms get
+# The largest body accepted at all (serving.middleware.RequestSizeLimitMiddleware): forms get
 # DATA_UPLOAD_MAX_MEMORY_SIZE, requests with a (staff) session an image and its form around it.
 IDARE_STAFF_UPLOAD_MAX_BYTES = IMAGE_UPLOAD_MAX_BYTES + 1024 * 1024
 
@@ -281,7 +282,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- security headers (issue 9) -------------------------------------------------------------------
-# Set on every answer, static files and media included (idare.middleware.SecurityHeadersMiddleware).
+# Set on every answer, static files and media included (serving.middleware.SecurityHeadersMiddleware).
 # Nothing of the site may be embedded or loaded by another origin.
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 WHITENOISE_ALLOW_ALL_ORIGINS = False  # WhiteNoise's default sends Access-Control-Allow-Origin: *
@@ -298,7 +299,7 @@ PERMISSIONS_POLICY = ", ".join([
     "clipboard-write=(self)", "web-share=(self)",
 ])
 # --- end of security headers ----------------------------------------------------------------------
-CSRF_FAILURE_VIEW = "idare.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (W021) is a deliberate choice, not an oversight: submitting the domain to the
     # browsers' preload lists is hard to undo, so iDare decides it once the whole domain and its
@@ -326,15 +327,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Markdown: one rendering function for saving, importing and the admin preview.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "idare.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
 MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
 MARKDOWNX_MEDIA_PATH = "body/"
 
 # Rate limits per visitor network ("30/m", "10/hour"; "off" for load tests). The network is the
-# connecting address, or what the proxies in IDARE_TRUSTED_PROXY_RANGES saw (idare/ratelimit.py).
+# connecting address, or what the proxies in IDARE_TRUSTED_PROXY_RANGES saw (core/ratelimit.py).
 def env_rate(name: str, default: str) -> str:
-    from idare.ratelimit import parse_rate
+    from core.ratelimit import parse_rate
 
     value = os.environ.get(name, default)
     try:
@@ -419,7 +420,7 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"iDare <no-reply@{urlsplit(SITE_URL).hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Keys that encrypt what people send us (idare/crypto.py): comma-separated Fernet keys, newest first.
+# Keys that encrypt what people send us (core/crypto.py): comma-separated Fernet keys, newest first.
 # Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
 IDARE_ENCRYPTION_KEYS = env_list("IDARE_ENCRYPTION_KEYS", "")
 if not IDARE_ENCRYPTION_KEYS:
@@ -454,7 +455,7 @@ if "IDARE_TRUSTED_PROXIES" in os.environ:
         "docs/DEPLOY.md."
     )
 try:
-    from idare.ratelimit import parse_ranges
+    from core.ratelimit import parse_ranges
 
     IDARE_TRUSTED_PROXY_RANGES = parse_ranges(os.environ.get("IDARE_TRUSTED_PROXY_RANGES", ""))
 except ValueError as exc:
@@ -466,18 +467,18 @@ IDARE_ADMIN_PATH = os.environ.get("IDARE_ADMIN_PATH", "admin/").strip()
 if not IDARE_ADMIN_PATH.endswith("/") or IDARE_ADMIN_PATH.startswith("/") or "//" in IDARE_ADMIN_PATH:
     raise ImproperlyConfigured(f"IDARE_ADMIN_PATH must look like 'admin/' or 'office/', not {IDARE_ADMIN_PATH!r}")
 # Lockout after repeated failed sign-ins (django-axes): counted per username and per visitor network,
-# which is stored only as an HMAC (idare/auth.py), never as an address. A success clears the count.
-# The HMAC's key changes at midnight UTC (idare/ratelimit.py), which ends a lockout early at worst.
+# which is stored only as an HMAC (staff/signin.py), never as an address. A success clears the count.
+# The HMAC's key changes at midnight UTC (core/ratelimit.py), which ends a lockout early at worst.
 # Besides, many networks guessing one account (an IPv6 /48 alone is 65,536 networks) are stopped per
 # username from anywhere: IDARE_ADMIN_ACCOUNT_FAILURES wrong passwords within one window of
 # IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS (windows start on the hour) pause sign-in to that account until
 # the window ends. Tries while paused are refused unchecked and not counted, so no one can keep the
-# owner out past the window. The username is kept only as an HMAC (idare/auth.py).
+# owner out past the window. The username is kept only as an HMAC (staff/signin.py).
 AUTHENTICATION_BACKENDS = [
-    "idare.auth.AccountPausedBackend",  # first: a paused account's password is never checked
+    "staff.signin.AccountPausedBackend",  # first: a paused account's password is never checked
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "idare.auth.CountFailureBackend",  # last: reached only when the password was checked and was wrong
+    "staff.signin.CountFailureBackend",  # last: reached only when the password was checked and was wrong
 ]
 IDARE_ADMIN_ACCOUNT_FAILURES = int(os.environ.get("IDARE_ADMIN_ACCOUNT_FAILURES", "20"))
 IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS = int(env_seconds("IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS", "3600")) or 3600
@@ -486,19 +487,19 @@ LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = int(os.environ.get("IDARE_ADMIN_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=env_seconds("IDARE_ADMIN_LOCKOUT_SECONDS", "900") or 900)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "idare.auth.network_pseudonym"
-AXES_CLIENT_STR_CALLABLE = "idare.auth.attempt_description"  # what axes logs: no username, no address
+AXES_CLIENT_IP_CALLABLE = "staff.signin.network_pseudonym"
+AXES_CLIENT_STR_CALLABLE = "staff.signin.attempt_description"  # what axes logs: no username, no address
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # its log of successful sign-ins would keep addresses and user agents
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "idare.auth.locked_out"
+AXES_LOCKOUT_CALLABLE = "staff.signin.locked_out"
 # Two-factor sign-in (TOTP) is required of staff holding any of these permissions before the pages
 # those permissions open; the issuer is the name an authenticator app shows.
 IDARE_TWO_FACTOR_PERMISSIONS = ("support.handle_enquiry", "support.handle_contact_message")
 OTP_TOTP_ISSUER = os.environ.get("IDARE_OTP_ISSUER", "iDare")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices (to remove a lost one), never their keys
-# Markdown written in the admin longer than this is refused; idare/markdown.py weighs the rest of its
+# Markdown written in the admin longer than this is refused; core/markdown.py weighs the rest of its
 # shape too, so rendering any text it accepts stays well under a second.
 IDARE_MARKDOWN_MAX_CHARS = int(os.environ.get("IDARE_MARKDOWN_MAX_CHARS", "100000"))
 # End of admin hardening ----------------------------------------------------------------------
@@ -509,13 +510,13 @@ CONTENT_DIR = Path(os.environ.get("IDARE_CONTENT_DIR", BASE_DIR / "content"))
 # --- logging (issue 9) ----------------------------------------------------------------------------
 # Logs carry no personal data: no IP addresses, no user agents, no query strings of forms, no Host
 # values. Requests refused on purpose (django.security: DisallowedHost, ...) are one line each,
-# without a traceback (idare/logging_privacy.py); gunicorn's own log is scrubbed by its logger class.
+# without a traceback (serving/logging_privacy.py); gunicorn's own log is scrubbed by its logger class.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"security_one_line": {"()": "idare.logging_privacy.OneLineSecurityFilter"},
-                "no_query_string": {"()": "idare.logging_privacy.NoQueryStringFilter"},
-                "no_capability": {"()": "idare.logging_privacy.NoCapabilityFilter"}},
+    "filters": {"security_one_line": {"()": "serving.logging_privacy.OneLineSecurityFilter"},
+                "no_query_string": {"()": "serving.logging_privacy.NoQueryStringFilter"},
+                "no_capability": {"()": "serving.logging_privacy.NoCapabilityFilter"}},
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
     # Every handler ends with no_capability: "Not Found: /support/request/withdraw/…/" and its kind
     # would otherwise write a link that deletes an enquiry.

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_safe
 from blog import editor
 from blog import sitemaps as blog_sitemaps
 from blog import views as blog_views
+from core import views
 from engage import sitemaps as engage_sitemaps
-from idare import auth, views
-from idare.caching import public_page
+from serving.cache_headers import public_page
+from staff.signin import admin_login
 from support import sitemaps as support_sitemaps
 
 SITEMAPS = {
@@ -38,11 +39,9 @@ urlpatterns = [
     path("sitemap.xml", require_safe(public_page(reads_query=("p",))(sitemap_views.sitemap)), {"sitemaps": SITEMAPS},
          name="sitemap"),
     path("search/", blog_views.search, name="search"),
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
     # The admin's address comes from IDARE_ADMIN_PATH; its sign-in adds the lockout's page and the second step.
-    path(f"{settings.IDARE_ADMIN_PATH}login/", auth.admin_login, name="admin_login"),
-    path(settings.IDARE_ADMIN_PATH, include((auth.urlpatterns, "staff_auth"))),
+    path(f"{settings.IDARE_ADMIN_PATH}login/", admin_login, name="admin_login"),
+    path(settings.IDARE_ADMIN_PATH, include("staff.urls")),
     path(settings.IDARE_ADMIN_PATH, admin.site.urls),
     path("markdownx/markdownify/", editor.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.image_upload, name="markdownx_upload"),
@@ -50,4 +49,4 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(r"^media/(?P<path>.+)$", views.media, name="media"))
 urlpatterns.append(path("", include("blog.page_urls")))
-handler500 = "idare.views.server_error"
+handler500 = "core.views.server_error"

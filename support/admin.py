@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from idare.admin import MarkdownAdmin
-from idare.auth import is_verified, two_factor_required
-from idare.images import reencode_image, store_image
+from core.admin import MarkdownAdmin
+from core.images import reencode_image, store_image
+from staff.signin import is_verified, two_factor_required
 from support.inbox import staff_with_permission
 from support.models import (
     REVERIFY_AFTER_DAYS,
@@ -216,7 +216,7 @@ class ContactAccessInline(AccessInline):
 class InboxAdmin(admin.ModelAdmin):
     """Enquiries and messages come only from the site's forms. The list shows no one's details:
     they appear when a record is opened, and every opening is recorded. Opening any of these pages
-    takes the second sign-in step (idare/auth.py) first."""
+    takes the second sign-in step (staff/signin.py) first."""
 
     permission = ""
     access_field = ""

@@ -7,6 +7,6 @@ class SupportConfig(AppConfig):
     content_steps = "support.importer.content_steps"
 
     def ready(self):
-        from support import snapshot
+        from support import helpline_snapshot
 
-        snapshot.connect()
+        helpline_snapshot.connect()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from idare import snapshots
-from idare.content import (
+from core import snapshots
+from core.content import (
     CREATED,
     UNCHANGED,
     ContentError,
@@ -25,7 +25,7 @@ from idare.content import (
     text_field,
     validate,
 )
-from support import snapshot
+from support import helpline_snapshot
 from support.models import (
     ChannelKind,
     Concern,
@@ -107,7 +107,7 @@ def _import_helplines(path: Path, content_dir: Path, report: Report, *, force: b
         sync("helpline", Helpline, helpline, fields, report, force=force, after_save=set_related,
              incoming_fingerprint=fingerprint)
     # Also when nothing changed: a fresh server gets its copy for /help/ and the 503 page.
-    snapshots.refresh_on_commit(snapshot.NAME)
+    snapshots.refresh_on_commit(helpline_snapshot.NAME)
 
 
 def _opening_hours(value, where: str) -> tuple[bool, list[OpeningPeriod]]:

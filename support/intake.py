@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from idare.ratelimit import over_limit, parse_rate
+from core.ratelimit import over_limit, parse_rate
 from support import inbox
 from support.forms import ContactForm, EnquiryForm
 from support.inbox import CONTACT, ENQUIRY, Kind

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from idare.crypto import EncryptedTextField
-from idare.markdown import render_markdown
-from idare.models import ImportedContent
-from idare.reference import new_reference
+from core.crypto import EncryptedTextField
+from core.markdown import render_markdown
+from core.models import ImportedContent
+from core.reference import new_reference
 
 REVERIFY_AFTER_DAYS = 90
 PHONE_NUMBER = re.compile(r"^\+?[0-9][0-9 ()-]{1,24}$")

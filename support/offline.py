@@ -22,8 +22,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from idare.caching import public_page
-from support.snapshot import active_helplines
+from serving.cache_headers import public_page
+from support.helpline_snapshot import active_helplines
 
 NOINDEX = "noindex, nofollow"
 

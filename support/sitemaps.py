@@ -1,4 +1,4 @@
-from idare.sitemaps import NamedPages
+from core.sitemaps import NamedPages
 
 
 class SupportPages(NamedPages):

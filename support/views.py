@@ -4,10 +4,10 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from idare.caching import public_page, shared_cache
+from serving.cache_headers import public_page, shared_cache
 from support.forms import DirectoryFilters, directory_filters
+from support.helpline_snapshot import active_helplines, next_change, summarize, with_status
 from support.models import FeeBand, Provider, Service, SupportText
-from support.snapshot import active_helplines, next_change, summarize, with_status
 
 PROVIDERS_PER_PAGE = 12
 

@@ -41,7 +41,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def snapshot_dir(settings, tmp_path):
-    """Each test starts with no snapshot (idare/snapshots.py): its own folder and an empty cache."""
+    """Each test starts with no snapshot (core/snapshots.py): its own folder and an empty cache."""
     from django.core.cache import cache
 
     settings.IDARE_SNAPSHOT_DIR = tmp_path / "snapshots"

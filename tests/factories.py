@@ -9,8 +9,8 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Author, Page, Post, Tag, tag_slug
+from core.models import Snippet
 from engage.models import Programme, Session
-from idare.models import Snippet
 from support.models import (
     Concern,
     ContactMessage,
@@ -181,7 +181,7 @@ def stored_image(folder: str = "posts", size=(2000, 1000), color=(90, 140, 160),
     """An image stored as an upload would be: validated, re-encoded, named by its content."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from idare.images import reencode_image, store_image
+    from core.images import reencode_image, store_image
 
     extension = {"JPEG": "jpg", "PNG": "png"}[fmt]
     upload = SimpleUploadedFile(f"picture.{extension}", image_bytes(fmt, size=size, color=color))

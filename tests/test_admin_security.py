@@ -15,7 +15,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import clear_url_caches, reverse
 
-from idare.ratelimit import parse_ranges
+from core.ratelimit import parse_ranges
 from tests.factories import image_bytes, make_enquiry, make_staff
 
 PASSWORD = "a long staff password"
@@ -81,7 +81,7 @@ def test_the_lockout_is_per_username_and_network(client):
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """The rate limits' clock, stopped a minute into the current hour; advance it with .now += seconds."""
-    from idare import ratelimit
+    from core import ratelimit
 
     class Clock:
         now = (time.time() // 3600) * 3600 + 60
@@ -125,7 +125,7 @@ def test_many_networks_guessing_one_account_pause_it_until_the_cool_off_then_the
 
 @pytest.mark.django_db
 def test_the_per_account_count_keeps_neither_the_username_nor_any_address(client, frozen_clock):
-    from idare.models import RateLimitCounter
+    from core.models import RateLimitCounter
 
     staff(username="writer")
     for n in range(5):

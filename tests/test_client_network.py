@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
 
-from idare.ratelimit import client_network, parse_ranges
+from core.ratelimit import client_network, parse_ranges
 from tests.factories import make_post
 from tests.servers import ROOT, gunicorn, nginx, request
 from tests.test_deploy import PRODUCTION, run

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from django.conf import settings
 
-from idare.views import MEDIA_POLICY
+from core.views import MEDIA_POLICY
 from tests.test_deploy import PRODUCTION, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ ENTRYPOINT_VARIABLES = {"MIGRATE", "IMPORT_CONTENT"}
 def variables_read() -> set[str]:
     """Every environment variable the settings, gunicorn's configuration and its worker read
     (dj-database-url reads DATABASE_URL itself)."""
-    files = ("idare/settings.py", "gunicorn.conf.py", "idare/workers.py")
+    files = ("idare/settings.py", "gunicorn.conf.py", "serving/gunicorn_worker.py")
     return {"DATABASE_URL", *(name for file in files for name in READS.findall((ROOT / file).read_text()))}
 
 

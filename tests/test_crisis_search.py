@@ -10,8 +10,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
-from idare.crisis import crisis_phrases_in, is_crisis_query, normalise
-from idare.models import CrisisPhrase
+from core.crisis import crisis_phrases_in, is_crisis_query, normalise
+from core.models import CrisisPhrase
 from tests.factories import make_helpline, make_post
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_the_buttons_follow_the_helplines_data_not_fixed_numbers(client):
 
     Helpline.objects.filter(slug="tele-manas").update(active=False)
     make_helpline(name="A new line", numbers="1800-000-0001", urgency=2)
-    from idare import snapshots
+    from core import snapshots
 
     snapshots.refresh("helplines")
     calls = re.findall(r'class="crisis-help__call" href="(tel:[^"]+)"', html_of(client, "suicide"))

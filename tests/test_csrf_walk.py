@@ -2,7 +2,7 @@
 whole URL conf, so an endpoint added later is checked without anyone remembering to add it here.
 
 The one listed exemption: the upvote and share endpoints, which readers without cookies use, check
-the request's Origin instead of a token (idare/origin.py); they must refuse a foreign or missing one."""
+the request's Origin instead of a token (core/origin.py); they must refuse a foreign or missing one."""
 
 import itertools
 import re

@@ -25,8 +25,8 @@ def options(*, command: bool, **env) -> str:
 def test_the_web_gives_up_on_postgresql_within_seconds():
     web = options(command=False)
     assert "'connect_timeout': 2" in web and "-c statement_timeout=4000" in web
-    # Whatever the server does, a page waits at most this long for an answer (idare/postgresql).
-    assert web.startswith("idare.postgresql ") and "'answer_timeout': 4.5" in web
+    # Whatever the server does, a page waits at most this long for an answer (serving/postgresql).
+    assert web.startswith("serving.postgresql ") and "'answer_timeout': 4.5" in web
     assert "'keepalives': 1" in web
 
 

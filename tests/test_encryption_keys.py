@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection
 
-from idare.crypto import KNOWN_VALUE, WrongKeys, check_keys
-from idare.models import EncryptionKeyCheck
+from core.crypto import KNOWN_VALUE, WrongKeys, check_keys
+from core.models import EncryptionKeyCheck
 from support.models import Enquiry
 from tests.factories import make_enquiry
 from tests.servers import ROOT, gunicorn, request

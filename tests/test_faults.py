@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 
 from blog.models import Post, Vote
-from idare.snapshots import refresh_all
+from core.snapshots import refresh_all
 from support.models import ContactMessage, Enquiry
 from tests.blog.test_upvotes import vote
 from tests.conftest import unreachable_database
@@ -80,7 +80,7 @@ def test_a_page_read_while_the_database_is_down_does_not_talk_of_messages(client
 
 @pytest.fixture
 def dead_redis(settings):
-    settings.CACHES = {"default": {"BACKEND": "idare.cache.ResilientRedisCache", "LOCATION": DEAD_REDIS,
+    settings.CACHES = {"default": {"BACKEND": "serving.cache_backends.ResilientRedisCache", "LOCATION": DEAD_REDIS,
                                    "KEY_PREFIX": "idare"}}
     return caches["default"]
 
@@ -144,7 +144,7 @@ def test_staff_may_send_an_image_but_not_more(staff_client, settings):
 
 
 def test_with_redis_up_the_cache_is_an_ordinary_redis_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "idare.cache.ResilientRedisCache", "KEY_PREFIX": "idare-test",
+    settings.CACHES = {"default": {"BACKEND": "serving.cache_backends.ResilientRedisCache", "KEY_PREFIX": "idare-test",
                                    "LOCATION": "redis://127.0.0.1:6379/6"}}
     cache = caches["default"]
     if cache.set("probe", 1) is None and cache.get("probe") is None:

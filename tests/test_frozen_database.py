@@ -1,7 +1,7 @@
 """A frozen database under a running site: every process of a throwaway PostgreSQL cluster is
 stopped (SIGSTOP) while gunicorn holds a kept-alive connection to it, from a reader's kept-alive
 HTTP connection. The server's kernel still acknowledges every packet, so neither TCP nor the
-server's own timeouts end the wait: only the client's deadline (idare/postgresql) does. The
+server's own timeouts end the wait: only the client's deadline (serving/postgresql) does. The
 article and /readyz answer 503 within 5 s, and the site recovers when the database wakes.
 
 Needs PostgreSQL's server binaries (initdb, pg_ctl); it runs with the PostgreSQL suite."""
@@ -115,7 +115,7 @@ def test_a_frozen_database_is_the_503_within_five_seconds_on_kept_connections(cl
 def test_a_statement_sent_to_a_frozen_database_is_given_up_on_at_its_answer_timeout(cluster):  # noqa: F811
     """Past the health check: the database freezes between a connection's queries, so the next one
     is sent and never answered. The deadline ends the wait, and the connection is closed for good."""
-    from idare.postgresql.base import DeadlineConnection
+    from serving.postgresql.base import DeadlineConnection
 
     conn = DeadlineConnection.connect(cluster.url.replace("postgres://", "postgresql://"), connect_timeout=2)
     conn.answer_timeout = 1.5

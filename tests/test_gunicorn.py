@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from idare.logging_privacy import OneLineSecurityFilter, scrub
+from serving.logging_privacy import OneLineSecurityFilter, scrub
 from tests.servers import ROOT, gunicorn, request
 
 THREADS = 2
@@ -267,7 +267,7 @@ def test_workers_follow_the_cpus_this_process_may_use_within_a_ceiling(monkeypat
 
 def test_threads_limits_and_no_shared_control_socket(monkeypatch):
     settings = config(monkeypatch, 2)
-    assert settings["worker_class"] == "idare.workers.HeadFirstThreadWorker" and settings["threads"] == 4
+    assert settings["worker_class"] == "serving.gunicorn_worker.HeadFirstThreadWorker" and settings["threads"] == 4
     assert settings["control_socket_disable"] is True
     assert settings["limit_request_line"] == 8190 and settings["limit_request_fields"] <= 100
     assert settings["graceful_timeout"] > 0
@@ -275,7 +275,7 @@ def test_threads_limits_and_no_shared_control_socket(monkeypatch):
 
 
 def test_the_worker_reads_ahead_no_more_body_than_the_site_would_take(settings):
-    from idare.workers import body_limit
+    from serving.gunicorn_worker import body_limit
 
     head = b"POST /markdownx/upload/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     assert body_limit(head) == settings.DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from idare.checks import launch_facts_are_supplied
-from idare.models import LaunchFact
+from core.checks import launch_facts_are_supplied
+from core.models import LaunchFact
 from tests.test_deploy import PRODUCTION, run
 
 CHECKLIST = "/admin/idare/launchfact/"

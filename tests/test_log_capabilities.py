@@ -21,11 +21,11 @@ import pytest
 from django.core import signing
 from django.urls import URLResolver, get_resolver
 
-from idare.logging_privacy import SECRET_PARAMETERS, TOKEN, NoCapabilityFilter, NoQueryStringFilter, redact
+from serving.logging_privacy import SECRET_PARAMETERS, TOKEN, NoCapabilityFilter, NoQueryStringFilter, redact
 from tests.servers import ROOT, gunicorn, request
 
 # Path parameters that name public things. A new parameter must be added here or to
-# idare.logging_privacy.SECRET_PARAMETERS: whether its value may be logged is a decision.
+# serving.logging_privacy.SECRET_PARAMETERS: whether its value may be logged is a decision.
 PUBLIC_PARAMETERS = {
     "slug", "network", "session_id",  # articles, tags, authors, programmes, share networks, sessions
     "object_id", "content_type_id", "id", "pk", "app_label", "url",  # the admin's own addresses and catch-all
@@ -49,7 +49,8 @@ def test_every_path_parameter_of_every_route_is_either_public_or_redacted():
                for parameter in pattern.pattern.regex.groupindex
                if parameter not in PUBLIC_PARAMETERS | SECRET_PARAMETERS}
     assert not unknown, ("a route has a path parameter nobody has classified: add it to SECRET_PARAMETERS "
-                         f"(idare/logging_privacy.py) if it grants anything, else to PUBLIC_PARAMETERS here: {unknown}")
+                         "(serving/logging_privacy.py) if it grants anything, else to PUBLIC_PARAMETERS here: "
+                         f"{unknown}")
 
 
 def test_the_signed_links_are_exactly_the_routes_the_logs_redact():

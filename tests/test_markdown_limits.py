@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bench.markdown_cost import AT_THE_LIMITS, PATHOLOGICAL
-from idare.markdown import markdown_problems, render_markdown
+from core.markdown import markdown_problems, render_markdown
 from tests.factories import make_staff, post_form
 
 

@@ -19,8 +19,8 @@ from django.db import close_old_connections
 from django.http import HttpResponse
 from django.urls import reverse
 
-from idare.pagecache import PageCacheHandler
-from idare.snapshots import refresh_all
+from core.snapshots import refresh_all
+from serving.page_cache import PageCacheHandler
 from tests.factories import make_post, make_programme, make_service, make_session, stored_image
 from tests.test_pagecache import call as wsgi_call
 

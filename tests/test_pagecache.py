@@ -1,4 +1,4 @@
-"""Reading pages kept finished and answered before Django runs (idare/pagecache.py), through the
+"""Reading pages kept finished and answered before Django runs (serving/page_cache.py), through the
 WSGI application itself, as gunicorn calls it."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.test.signals import template_rendered
 from django.utils import timezone
 
 from blog.models import Post
-from idare.pagecache import PageCacheHandler, read_version
-from idare.snapshots import refresh_all
+from core.snapshots import refresh_all
+from serving.page_cache import PageCacheHandler, read_version
 from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -325,7 +325,7 @@ def test_every_model_of_ours_is_shown_to_readers_unless_it_says_otherwise_in_its
     from django.apps import apps
     from django.contrib.sessions.models import Session
 
-    from idare.pagecache import shown_to_readers
+    from serving.page_cache import shown_to_readers
 
     ours = [model for model in apps.get_models() if model._meta.app_label in {"blog", "support", "engage", "idare"}]
     assert len(ours) > 30

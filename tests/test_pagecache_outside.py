@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def site():
-    from idare.pagecache import PageCacheHandler
+    from serving.page_cache import PageCacheHandler
 
     return PageCacheHandler()
 
@@ -148,9 +148,9 @@ def redis_sessions(settings):
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.RedisError as exc:
         pytest.fail(f"IDARE_TEST_REDIS_URL={url} does not answer: {exc}")
-    settings.CACHES = {"default": {"BACKEND": "idare.cache.ResilientRedisCache", "LOCATION": url,
+    settings.CACHES = {"default": {"BACKEND": "serving.cache_backends.ResilientRedisCache", "LOCATION": url,
                                    "KEY_PREFIX": "idare"}}
-    settings.SESSION_ENGINE = "idare.sessions"
+    settings.SESSION_ENGINE = "staff.sessions"
     server = redis.Redis.from_url(url)
     server.flushdb()
     yield server
@@ -199,7 +199,7 @@ def test_each_process_keeps_no_more_bytes_than_its_bound(site, settings):
 
 
 def test_the_local_cache_without_redis_keeps_no_more_bytes_than_its_bound():
-    from idare.cache import BoundedLocMemCache
+    from serving.cache_backends import BoundedLocMemCache
 
     cache = BoundedLocMemCache("test-bytes", {"OPTIONS": {"MAX_BYTES": 50_000}})
     cache.clear()

@@ -1,12 +1,12 @@
-"""The references people quote to us come from one generator with one alphabet (idare/reference.py),
+"""The references people quote to us come from one generator with one alphabet (core/reference.py),
 in Support and Engage alike; references made with Support's older alphabet keep working."""
 
 import re
 
 import pytest
 
+from core import reference
 from engage.models import Registration
-from idare import reference
 from support.inbox import ENQUIRY, withdraw_path
 from support.models import ContactMessage, Enquiry
 from tests.factories import make_language, make_programme, make_session

@@ -18,8 +18,8 @@ from django.db import close_old_connections
 from django.test import Client
 
 from blog.models import Post
-from idare import ratelimit
-from idare.snapshots import refresh_all
+from core import ratelimit
+from core.snapshots import refresh_all
 from tests.factories import make_crisis_lines, make_post
 from tests.test_pagecache import WATCHED, call, settle
 
@@ -134,7 +134,7 @@ def page_cache(settings):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("local_memory_cache")
 def test_the_page_cache_keeps_a_search_in_its_own_process_only(page_cache):
-    from idare.pagecache import PageCacheHandler
+    from serving.page_cache import PageCacheHandler
 
     post = make_post(title="Loneliness")
     refresh_all()

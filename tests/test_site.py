@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from idare.views import render_error_page, server_error
+from core.views import render_error_page, server_error
 
 READING_PAGES = ["/", "/blog/", "/blog/building-trust-through-trust-issues/", "/blog/tag/trust/", "/help/",
                  "/about/", "/contact/", "/privacy/", "/terms/", "/accessibility/", "/editorial-policy/", "/support/",

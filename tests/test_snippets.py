@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from idare.models import Snippet
+from core.models import Snippet
 from tests.factories import make_post, make_snippet
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from moto.server import ThreadedMotoServer
 
 from blog.models import Post
-from idare.views import MEDIA_POLICY
+from core.views import MEDIA_POLICY
 from tests.factories import image_bytes, make_author, make_post, stored_image
 from tests.servers import free_port, nginx, request
 
@@ -45,7 +45,7 @@ def bucket(s3_endpoint, settings):
     client.create_bucket(Bucket=name)
     policy = (ROOT / "docker/bucket-policy.json").read_text().replace("BUCKET", name)  # as docs/DEPLOY.md says
     client.put_bucket_policy(Bucket=name, Policy=policy)
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "idare.storage.MediaStorage", "OPTIONS": {
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "serving.storage.MediaStorage", "OPTIONS": {
         "bucket_name": name, "endpoint_url": s3_endpoint, **CREDENTIALS}}}
     return Bucket(client, name, s3_endpoint)
 
@@ -204,8 +204,8 @@ def test_an_incomplete_object_storage_setting_is_refused_clearly(environment, me
 
 @pytest.mark.parametrize(("redis_url", "engine"), [
     ("", "django.contrib.sessions.backends.db"),
-    # Django's cached_db under hashed key names (idare/sessions.py)
-    ("redis://127.0.0.1:6379/10", "idare.sessions"),
+    # Django's cached_db under hashed key names (staff/sessions.py)
+    ("redis://127.0.0.1:6379/10", "staff.sessions"),
 ])
 def test_redis_url_moves_staff_sessions_to_redis_written_through_to_the_database(redis_url, engine):
     result = settings_process("from django.conf import settings; print(settings.SESSION_ENGINE)", REDIS_URL=redis_url)

@@ -148,7 +148,7 @@ def test_a_post_published_in_one_servers_admin_shows_on_both_at_once(two_servers
 
 def test_a_member_of_staff_signed_in_on_one_server_is_signed_in_on_the_other(two_servers, shared_redis,
                                                                            django_user_model):
-    """Sessions are shared: in the database, read through Redis (idare.sessions, Django's cached_db),
+    """Sessions are shared: in the database, read through Redis (staff.sessions, Django's cached_db),
     under a keyed hash of the session key, never the key itself."""
     first, second = two_servers
     browser = Browser()

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import engage.models
-import idare.crypto
+import core.crypto
 import markdownx.models
 from django.db import migrations, models
 
@@ -65,8 +65,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(default=engage.models.new_reference, editable=False, max_length=20, unique=True)),
-                ('name', idare.crypto.EncryptedTextField()),
-                ('email', idare.crypto.EncryptedTextField(verbose_name='e-mail')),
+                ('name', core.crypto.EncryptedTextField()),
+                ('email', core.crypto.EncryptedTextField(verbose_name='e-mail')),
                 ('status', models.CharField(choices=[('confirmed', 'Place confirmed'), ('waitlisted', 'On the waiting list')], max_length=12)),
                 ('consented_at', models.DateTimeField(help_text="When they agreed to the privacy notice's terms for registrations.")),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, help_text='Waiting lists go in this order.')),

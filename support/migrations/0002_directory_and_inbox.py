@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import idare.crypto
+import core.crypto
 import markdownx.models
 from django.conf import settings
 from django.db import migrations, models
@@ -34,17 +34,17 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(editable=False, max_length=16, unique=True)),
-                ('name', idare.crypto.EncryptedTextField(verbose_name='first name or alias')),
+                ('name', core.crypto.EncryptedTextField(verbose_name='first name or alias')),
                 ('reply_by', models.CharField(choices=[('email', 'E-mail'), ('phone', 'Phone')], max_length=10, verbose_name='reply by')),
-                ('email', idare.crypto.EncryptedTextField(blank=True, verbose_name='e-mail')),
-                ('phone', idare.crypto.EncryptedTextField(blank=True)),
+                ('email', core.crypto.EncryptedTextField(blank=True, verbose_name='e-mail')),
+                ('phone', core.crypto.EncryptedTextField(blank=True)),
                 ('status', models.CharField(choices=[('new', 'New'), ('contacted', 'Contacted'), ('referred', 'Referred'), ('closed', 'Closed')], default='new', max_length=12)),
-                ('notes', idare.crypto.EncryptedTextField(blank=True, help_text='For staff only. Encrypted like the rest of it.')),
+                ('notes', core.crypto.EncryptedTextField(blank=True, help_text='For staff only. Encrypted like the rest of it.')),
                 ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('consented_at', models.DateTimeField(editable=False, help_text='When the person agreed to be contacted.')),
                 ('closed_at', models.DateTimeField(blank=True, editable=False, help_text='Deleted a retention period after this.', null=True)),
                 ('topic', models.CharField(choices=[('general', 'A general question or feedback'), ('press', 'Press and media'), ('partnerships', 'Partnerships, and programmes for a school, college or workplace'), ('helpline', 'A helpline that did not connect or has changed'), ('site', 'A problem with this website')], max_length=20)),
-                ('message', idare.crypto.EncryptedTextField()),
+                ('message', core.crypto.EncryptedTextField()),
                 ('assignee', models.ForeignKey(blank=True, help_text='Who is looking after this.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -103,19 +103,19 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(editable=False, max_length=16, unique=True)),
-                ('name', idare.crypto.EncryptedTextField(verbose_name='first name or alias')),
+                ('name', core.crypto.EncryptedTextField(verbose_name='first name or alias')),
                 ('reply_by', models.CharField(choices=[('email', 'E-mail'), ('phone', 'Phone')], max_length=10, verbose_name='reply by')),
-                ('email', idare.crypto.EncryptedTextField(blank=True, verbose_name='e-mail')),
-                ('phone', idare.crypto.EncryptedTextField(blank=True)),
+                ('email', core.crypto.EncryptedTextField(blank=True, verbose_name='e-mail')),
+                ('phone', core.crypto.EncryptedTextField(blank=True)),
                 ('status', models.CharField(choices=[('new', 'New'), ('contacted', 'Contacted'), ('referred', 'Referred'), ('closed', 'Closed')], default='new', max_length=12)),
-                ('notes', idare.crypto.EncryptedTextField(blank=True, help_text='For staff only. Encrypted like the rest of it.')),
+                ('notes', core.crypto.EncryptedTextField(blank=True, help_text='For staff only. Encrypted like the rest of it.')),
                 ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('consented_at', models.DateTimeField(editable=False, help_text='When the person agreed to be contacted.')),
                 ('closed_at', models.DateTimeField(blank=True, editable=False, help_text='Deleted a retention period after this.', null=True)),
                 ('safe_to_leave_message', models.BooleanField(help_text='If not, staff never leave a message.')),
                 ('mode', models.CharField(choices=[('online', 'Online'), ('in-person', 'In person'), ('either', 'Either is fine')], max_length=12)),
                 ('budget', models.CharField(choices=[('free', 'Nothing: I need free support'), ('up-to-500', 'Up to ₹500 a session'), ('up-to-1500', 'Up to ₹1,500 a session'), ('more', 'More than ₹1,500 a session'), ('unsure', 'I am not sure yet')], max_length=12, verbose_name='what they can pay')),
-                ('help_with', idare.crypto.EncryptedTextField(blank=True, verbose_name='what they would like help with')),
+                ('help_with', core.crypto.EncryptedTextField(blank=True, verbose_name='what they would like help with')),
                 ('assignee', models.ForeignKey(blank=True, help_text='Who is looking after this.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('language', models.ForeignKey(blank=True, help_text='Empty: another language (see their words).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='support.language')),
                 ('preferred_provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='support.provider')),

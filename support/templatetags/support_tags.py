@@ -3,7 +3,7 @@ load these instead of importing support's models."""
 
 from django import template
 
-from support.snapshot import active_helplines, summarize, with_status
+from support.helpline_snapshot import active_helplines, summarize, with_status
 
 register = template.Library()
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from blog import checks
 from blog.models import CheckAcknowledgement, Post
-from idare.crisis import crisis_phrases_in, is_crisis_query
-from idare.models import CrisisPhrase
+from core.crisis import crisis_phrases_in, is_crisis_query
+from core.models import CrisisPhrase
 from tests.factories import make_post, make_review, make_staff, post_form
 
 CHECKLIST = {"checked_no_method_detail": "on", "checked_no_sensational_headline": "on",

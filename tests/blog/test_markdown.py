@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from idare.markdown import render_markdown
+from core.markdown import render_markdown
 
 # ---------------------------------------------------------------------------------------------
 # Reading the output

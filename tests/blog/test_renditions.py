@@ -156,7 +156,7 @@ def test_body_images_need_alt_text_or_the_decorative_mark(client):
 
 @pytest.mark.parametrize("payload", [payload for _, payload in XSS_PAYLOADS], ids=[n for n, _ in XSS_PAYLOADS])
 def test_responsive_images_keep_the_sanitizers_guarantees(payload):
-    from idare.markdown import render_markdown
+    from core.markdown import render_markdown
 
     image = stored_image("body", size=(500, 300))
     text = f"{payload}\n\n![x](/media/{image} \"t\")\n\n![y](/media/body/0000000000000000.jpg)"

@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from blog.models import Post
-from idare.models import CrisisPhrase
+from core.models import CrisisPhrase
 from tests.factories import make_review, make_staff, post_form
 
 pytestmark = pytest.mark.django_db

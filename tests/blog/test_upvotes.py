@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from blog.models import Post, Vote
 from blog.voters import SIGNING_SALT, VOTER_COOKIE
-from idare.models import DailySalt, RateLimitCounter
-from idare.ratelimit import network_key, parse_ranges
+from core.models import DailySalt, RateLimitCounter
+from core.ratelimit import network_key, parse_ranges
 from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db

@@ -38,7 +38,7 @@ def session(db):
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """The rate limits' clock, stopped an hour into the current UTC day."""
-    from idare import ratelimit
+    from core import ratelimit
 
     now = (time.time() // 86400) * 86400 + 3600
     monkeypatch.setattr(ratelimit, "clock", lambda: now)

@@ -49,7 +49,7 @@ def staff(django_user_model, username: str, *permissions: str, email: str = "", 
 
 
 def logged_in(user) -> Client:
-    """Signed in, with the second step done (as staff who can open enquiries must, idare/auth.py)."""
+    """Signed in, with the second step done (as staff who can open enquiries must, staff/signin.py)."""
     client = Client()
     client.force_login(user)
     device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)

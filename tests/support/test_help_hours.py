@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from idare import snapshots
+from core import snapshots
 from support.hours import INDIA, status_at
 from support.models import HelplineChannel, OpeningPeriod
 from tests.conftest import unreachable_database

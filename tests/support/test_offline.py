@@ -5,7 +5,7 @@ import re
 import pytest
 from django.conf import settings
 
-from idare import snapshots
+from core import snapshots
 from support.models import Helpline
 from tests.conftest import unreachable_database
 from tests.factories import make_helpline

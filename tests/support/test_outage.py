@@ -1,5 +1,5 @@
 """/help/ and the 503 page never depend on the database: the active helplines are kept in a
-snapshot outside it (idare/snapshots.py), rebuilt on every helpline change and at start-up."""
+snapshot outside it (core/snapshots.py), rebuilt on every helpline change and at start-up."""
 
 import logging
 import re
@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from idare import snapshots
+from core import snapshots
 from support.models import Helpline
 from tests.conftest import unreachable_database
 from tests.factories import admin_change_data, make_helpline
