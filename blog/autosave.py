@@ -30,7 +30,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from blog.models import Author, Autosave, EditingPresence, Post
-from idare.lookups import row_id
+from core.lookups import row_id
 
 # The form's text fields worth keeping: what a person types at length. Choices, ticks, dates and
 # images are quick to set again and are not part of a working copy.

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from idare.models import ImportedContent
+    from core.models import ImportedContent
 
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
 IMPORT_LOCK_ID = 0x1DA4E  # any fixed number: the advisory lock that serializes imports
@@ -206,7 +206,7 @@ def decide(current: str | None, imported: str, incoming: str, force: bool) -> st
 
 def sync(kind: str, model: type[ImportedContent], incoming: ImportedContent, fields: list[str], report: Report,
          *, force: bool, after_save=None, incoming_fingerprint: str | None = None, key: str = "slug") -> None:
-    """`model` is an ImportedContent (idare.models: the stored fingerprint and the digest over its
+    """`model` is an ImportedContent (core.models: the stored fingerprint and the digest over its
     declared fields); `key` names the field that identifies a record from one import to the next."""
     existing = model.objects.filter(**{key: getattr(incoming, key)}).first()
     fingerprint = incoming_fingerprint or incoming.fingerprint()

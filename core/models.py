@@ -21,7 +21,7 @@ def content_digest(parts: list[str]) -> str:
 
 
 class ImportedContent(models.Model):
-    """A row `import_content` keeps in step with a file in content/ (idare.content.sync). It stores the
+    """A row `import_content` keeps in step with a file in content/ (core.content.sync). It stores the
     file's fingerprint as last imported; `fingerprint()` is the same digest over what the row holds
     now, so an editor's change in the admin is told apart from a changed file and kept.
 

@@ -1,4 +1,4 @@
-"""The content import's fingerprints (idare.models.ImportedContent) stay what earlier imports
+"""The content import's fingerprints (core.models.ImportedContent) stay what earlier imports
 stored. Each is pinned here as the digest written out by hand: if a refactor reorders a model's
 fields or changes how a value reads, every row a database holds would look edited by an editor, and
 the next import would keep stale rows instead of updating them."""
@@ -9,8 +9,8 @@ import hashlib
 from django.apps import apps
 
 from blog.models import Author, Post
+from core.models import ImportedContent, Snippet
 from engage.models import Programme
-from idare.models import ImportedContent, Snippet
 from support.models import Helpline
 
 
