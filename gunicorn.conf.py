@@ -1,8 +1,6 @@
 # gunicorn settings shared by `make serve` and the Docker image.
 import os
 
-import gunicorn.http.wsgi
-
 
 def usable_cpus() -> int:
     """The CPUs this process may run on (a container's or taskset's share), not the host's count."""
@@ -46,16 +44,7 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 # The error log without client addresses or request lines (serving/logging_privacy.py).
 logger_class = "serving.logging_privacy.PrivateGunicornLogger"
-# No "Server: gunicorn/27.x" on every answer: what runs the site and its version are nobody's
-# business. gunicorn has no setting for it; its response writes the line in default_headers().
-_gunicorn_default_headers = gunicorn.http.wsgi.Response.default_headers
-
-
-def _default_headers_without_server(response) -> list[str]:
-    return [line for line in _gunicorn_default_headers(response) if not line.startswith("Server:")]
-
-
-gunicorn.http.wsgi.Response.default_headers = _default_headers_without_server
+# The worker also leaves out gunicorn's "Server:" line (serving/gunicorn_worker.py says why and how).
 
 
 def on_starting(server):

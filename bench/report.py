@@ -194,8 +194,7 @@ def shortfalls(run: Run) -> list[str]:
                          f"{s.summary.rounds} rounds: BENCH_DURATION is too short for its latency.")
     for (method, path, status), where in unmeasured.items():
         notes.append(f"`{method} {path}` answered {status} (at {', '.join(f'{n:,}' for n in where)} posts): "
-                     "**not measured**" + (", search is not built yet." if path.startswith("/search/") and status == 404
-                                               else "."))
+                     "**not measured**.")
     if ceiling:
         for size in sizes:
             for key, floor, what in (("article", WARM_ARTICLE_FLOOR, "warm article"),

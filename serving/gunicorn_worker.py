@@ -27,7 +27,21 @@ thousands of forms); a body that would pass it is answered 503 (Retry-After) and
 that send big bodies slowly can cost POSTs an answer, never the worker its memory or the pages their
 threads.
 
-Only plain HTTP/1.x is handled this way (TLS ends at the proxy); anything else is left to gthread."""
+Only plain HTTP/1.x is handled this way (TLS ends at the proxy); anything else is left to gthread.
+
+Why this reaches into gunicorn's private parts, and pins gunicorn ~=27.0 for them (pyproject.toml;
+tests/test_gunicorn.py fails on a gunicorn without them):
+- gthread's `_DEFER` and `_keepalive_after` are how 27's worker parks a connection in its poller
+  without a thread; a public hook for "not yet" does not exist, and the alternative (a proxy that
+  buffers whole requests) is not always there: `make serve`, a health check or a misconfigured
+  nginx reach gunicorn directly, and /help/ must answer then too.
+- The connection's parser buffer (`conn.parser.unreader.buf`) holds the bytes read ahead, which the
+  request read here must start from.
+- `Response.default_headers` writes "Server: gunicorn/27.x" on every answer. What runs the site
+  and its version are nobody's business, gunicorn has no setting for it, and an app's own Server
+  header would only be sent as a second one; `without_server_line()` drops the line. It is applied
+  when gunicorn loads this worker, so it holds wherever the worker runs.
+The pin is the price: each gunicorn release is read against these four before it is let in."""
 
 from __future__ import annotations
 
@@ -42,8 +56,18 @@ import threading
 import time
 
 from gunicorn import util
+from gunicorn.http import wsgi as http_wsgi
 from gunicorn.http2 import negotiation
 from gunicorn.workers.gthread import _DEFER, ThreadWorker
+
+_gunicorn_default_headers = http_wsgi.Response.default_headers
+
+
+def without_server_line(response) -> list[str]:
+    return [line for line in _gunicorn_default_headers(response) if not line.startswith("Server:")]
+
+
+http_wsgi.Response.default_headers = without_server_line
 
 END_OF_HEAD = b"\r\n\r\n"
 # Written straight to the socket: no page, the site never saw the request. Browsers show their own.

@@ -302,3 +302,17 @@ def test_a_csrf_refusal_keeps_its_reason_but_not_the_origin_it_quotes():
     record.request = request
     OneLineSecurityFilter().filter(record)
     assert record.getMessage() == "csrf: refused POST /contact/ (Origin checking failed)"
+
+
+def test_the_gunicorn_internals_the_worker_builds_on_are_there():
+    """serving/gunicorn_worker.py's docstring names the private parts it uses and why; an upgrade
+    that drops one fails here, by name, rather than under load in production."""
+    import gunicorn
+    from gunicorn.http import unreader, wsgi
+    from gunicorn.workers import gthread
+
+    assert gunicorn.version_info[:1] == (27,), gunicorn.__version__
+    assert hasattr(gthread, "_DEFER")
+    assert callable(getattr(gthread.ThreadWorker, "_keepalive_after", None))
+    assert hasattr(unreader.Unreader(), "buf")
+    assert callable(getattr(wsgi.Response, "default_headers", None))
