@@ -2,13 +2,20 @@ import contextlib
 import io
 import os
 import shutil
+import signal
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection
 from hypothesis import settings as hypothesis_settings
+
+from tests.helpers import WATCHED, unreachable_database
+from tests.servers import Cluster, free_port, pg_bin
 
 # The fuzzers (tests/test_fuzz_forms.py) try the same examples on every run, and keep no example
 # database: whether the suite is green is the code's doing, never the draw's. `make fuzz` loads the
@@ -74,25 +81,6 @@ def staff_client(client, django_user_model):
     return client
 
 
-@contextlib.contextmanager
-def unreachable_database():
-    """The default connection points at a database that is not there (a missing file, a closed
-    port), as when the database server goes away under a running site."""
-    working = connections["default"]
-    settings_dict = {**working.settings_dict}
-    if working.vendor == "sqlite":
-        settings_dict["NAME"] = "/nonexistent-dir/idare.sqlite3"
-    else:
-        settings_dict.update(HOST="127.0.0.1", PORT="1")
-    broken = working.__class__(settings_dict, alias="default")
-    connections["default"] = broken
-    try:
-        yield
-    finally:
-        broken.close()
-        connections["default"] = working
-
-
 @pytest.fixture
 def database_gone(db):
     with unreachable_database():
@@ -112,3 +100,96 @@ def collected_static(tmp_path_factory) -> str:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=Path(__file__).resolve().parent.parent, env=env, check=True)
     return str(target)
+
+
+# --- the page cache and production's settings (tests/test_pagecache*.py, test_observatory, test_faults)
+
+@pytest.fixture
+def fresh_caches(settings):
+    """The page cache on, empty, with the snapshots a page shows, as gunicorn starts (tests of
+    idare/pagecache.py ask for it with usefixtures)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from idare.snapshots import refresh_all
+
+    settings.IDARE_PAGE_CACHE = True
+    settings.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on every request unless a test says so
+    caches["default"].clear()
+    refresh_all()  # as gunicorn does at start-up: pages then find the snapshots they show
+    # As Django's test client does: a request finishing must not close the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+    while WATCHED:
+        WATCHED.pop().watcher.stop()
+
+
+
+@pytest.fixture
+def production(settings):
+    """HTTPS with production's security settings, whatever the environment running the tests says."""
+    from idare.snapshots import refresh_all
+
+    settings.SECURE_HSTS_SECONDS = 31_536_000  # a year, as production sends
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_SSL_REDIRECT = True
+    refresh_all()
+    return settings
+
+
+
+@pytest.fixture
+def wsgi_site(production):
+    """The WSGI application as gunicorn calls it (the page cache in front), under production's settings."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from idare.pagecache import PageCacheHandler
+
+    production.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    production.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on each request: no watcher thread
+    # As Django's test client does: a request finishing must not close the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield PageCacheHandler()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+# --- a PostgreSQL cluster of the test's own (tests/support/test_outage_postgres.py, test_frozen_database)
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A throwaway PostgreSQL cluster of its own (initdb, on a free port), for tests that lock, freeze
+    or stop the database under a running site."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the outage is tried on PostgreSQL: set DATABASE_URL (CI does)")
+    binaries = pg_bin()
+    if binaries is None:
+        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
+    # initdb refuses to run as root: the cluster then belongs to the postgres user, in a folder it owns.
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    root = Path(tempfile.mkdtemp(prefix="idare-outage-"))
+    if prefix:
+        shutil.chown(root, "postgres")
+    data, port = root / "data", free_port()
+    subprocess.run([*prefix, str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                    "-E", "UTF8", "--no-sync"], check=True, capture_output=True, timeout=120)
+    found = Cluster(binaries, data, port, prefix)
+    found.ctl("-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "-l", str(root / "log"),
+              "-w", "start")
+    try:
+        subprocess.run([*prefix, str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+                        "idare"], check=True, capture_output=True, timeout=60)
+        yield found
+    finally:
+        with_pid = (data / "postmaster.pid").exists()
+        if with_pid:
+            os.kill(found.postmaster_pid(), signal.SIGCONT)
+            subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                           capture_output=True, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)

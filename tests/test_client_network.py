@@ -17,8 +17,7 @@ from django.test import Client, RequestFactory
 
 from idare.ratelimit import client_network, parse_ranges
 from tests.factories import make_post
-from tests.servers import ROOT, gunicorn, nginx, request
-from tests.test_deploy import PRODUCTION, run
+from tests.servers import PRODUCTION, ROOT, gunicorn, nginx, request, run
 
 PASSWORD = "a long staff password"
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from idare.checks import launch_facts_are_supplied
 from idare.models import LaunchFact
-from tests.test_deploy import PRODUCTION, run
+from tests.servers import PRODUCTION, run
 
 CHECKLIST = "/admin/idare/launchfact/"
 

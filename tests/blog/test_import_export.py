@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from blog import importer
 from blog.models import Author, Page, Post, Review, Tag
-from tests.blog.conftest import edit_file
 from tests.factories import image_bytes, make_author, make_page, make_post, make_tag, stored_image
+from tests.helpers import edit_file
 
 pytestmark = pytest.mark.django_db
 SEED = "building-trust-through-trust-issues"

@@ -1,27 +1,18 @@
 """The importer through its command, on copies of content/ in a temporary folder."""
 
-import io
 import threading
-from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.utils import timezone
 
 from blog.models import Author, Page, Post, Tag
 from support.models import Helpline
-from tests.blog.conftest import edit_file
+from tests.helpers import edit_file, run_import
 
 pytestmark = pytest.mark.django_db
 SEED = "building-trust-through-trust-issues"
 SEED_FILE = "blog/001-building-trust-through-trust-issues.md"
-
-
-def run_import(content_dir: Path, *args) -> str:
-    out = io.StringIO()
-    call_command("import_content", "--content-dir", str(content_dir), *args, stdout=out)
-    return out.getvalue()
-
 
 
 def test_first_import_creates_everything_in_content(content_dir):

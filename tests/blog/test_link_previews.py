@@ -1,7 +1,6 @@
 """What a shared link shows: Open Graph and Twitter meta, and the article's own title card."""
 
 import io
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,12 +9,9 @@ from PIL import Image
 
 from blog.models import Post
 from tests.factories import image_bytes, make_author, make_post
+from tests.helpers import meta
 
 pytestmark = pytest.mark.django_db
-
-
-def meta(html: str) -> dict[str, str]:
-    return {m[0]: m[1] for m in re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html)}
 
 
 def stored_size(media_root, name: str) -> tuple[int, int]:

@@ -3,11 +3,9 @@ registrations are purged."""
 
 import datetime
 import io
-import shutil
 import zoneinfo
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -16,6 +14,7 @@ from django.utils import timezone
 from engage.models import Programme, Registration, Session
 from engage.tokens import confirmation_path
 from tests.factories import make_programme, make_session
+from tests.helpers import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +32,6 @@ def register(session, email: str):
     registration = Registration.objects.order_by("-pk").first()
     assert person.post(confirmation_path(registration)).status_code == 303
     return Registration.objects.get(pk=registration.pk)
-
-
-def run_import(content_dir) -> str:
-    out = io.StringIO()
-    call_command("import_content", "--content-dir", str(content_dir), stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def content_dir(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, target)
-    return target
 
 
 # --- the admin -----------------------------------------------------------------------------------

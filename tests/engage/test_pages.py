@@ -1,7 +1,6 @@
 """/engage/ and its programme pages, as a reader sees them."""
 
 import datetime
-import re
 
 import pytest
 from django.db import connection
@@ -10,12 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from engage.models import Programme
 from tests.factories import make_programme, make_session
+from tests.helpers import text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 @pytest.mark.usefixtures("content")

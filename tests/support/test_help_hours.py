@@ -10,8 +10,8 @@ from django.utils import timezone
 from idare import snapshots
 from support.hours import INDIA, status_at
 from support.models import HelplineChannel, OpeningPeriod
-from tests.conftest import unreachable_database
 from tests.factories import admin_change_data, make_helpline
+from tests.helpers import unreachable_database
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError
 
 from support.models import Language, Provider, Service, SupportText
-from tests.blog.test_importer import run_import
+from tests.helpers import run_import
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.conf import settings
 
 from idare import snapshots
 from support.models import Helpline
-from tests.conftest import unreachable_database
 from tests.factories import make_helpline
+from tests.helpers import unreachable_database
 
 pytestmark = pytest.mark.django_db
 

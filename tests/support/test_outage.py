@@ -10,8 +10,8 @@ from django.db import transaction
 
 from idare import snapshots
 from support.models import Helpline
-from tests.conftest import unreachable_database
 from tests.factories import admin_change_data, make_helpline
+from tests.helpers import unreachable_database
 
 pytestmark = pytest.mark.django_db
 
