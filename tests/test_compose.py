@@ -18,9 +18,8 @@ import yaml
 from django.conf import settings
 
 from idare.views import MEDIA_POLICY
-from tests.servers import PRODUCTION, run
+from tests.servers import PRODUCTION, ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 READS = re.compile(r'(?:os\.environ(?:\.get|\.setdefault)?\(|os\.environ\[|env_\w+\()\s*"([A-Z][A-Z0-9_]*)"')
 ENTRYPOINT_VARIABLES = {"MIGRATE", "IMPORT_CONTENT"}
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import PRODUCTION, run
+from tests.servers import PRODUCTION, ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
+
 def test_without_a_secret_key_production_refuses_to_start_and_says_why():
     result = run([sys.executable, "manage.py", "check"], PRODUCTION, drop=["DJANGO_SECRET_KEY"])
     assert result.returncode != 0

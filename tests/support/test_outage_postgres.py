@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Cluster, free_port
+from tests.servers import ROOT, Cluster, free_port
 
 pytestmark = pytest.mark.postgres
 
-ROOT = Path(__file__).resolve().parents[2]
 CONNECT_TIMEOUT = 2
 STATEMENT_TIMEOUT = 2
 SLACK = 1  # the calm 503 arrives within the timeout plus a second
