@@ -160,7 +160,7 @@ def wsgi_site(production):
     signals.request_finished.connect(close_old_connections)
 
 
-# --- a PostgreSQL cluster of the test's own (tests/support/test_outage_postgres.py, test_frozen_database)
+# --- a PostgreSQL cluster of the test's own (tests/operations/test_outage_postgres.py, test_frozen_database)
 
 @pytest.fixture(scope="module")
 def cluster():

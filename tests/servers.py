@@ -131,7 +131,7 @@ class Cluster:
         return int((self.data / "postmaster.pid").read_text().split()[0])
 
 
-# What a production deployment sets (tests/test_deploy.py and the tests that start the site like it).
+# What a production deployment sets (tests/operations/test_deploy.py and the tests that start the site like it).
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-like-secret-0123456789",

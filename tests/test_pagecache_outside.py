@@ -138,7 +138,7 @@ def test_just_after_a_vote_the_article_is_still_the_voters_own(site):
 @pytest.fixture
 def redis_sessions(settings):
     """Sessions as compose runs them: in Redis, written through to the database. In the Redis database
-    IDARE_TEST_REDIS_URL names, which this test flushes (as tests/test_two_instances.py)."""
+    IDARE_TEST_REDIS_URL names, which this test flushes (as tests/operations/test_two_instances.py)."""
     import redis
 
     url = os.environ.get("IDARE_TEST_REDIS_URL", "")
