@@ -58,7 +58,7 @@ def gunicorn(tmp_path: Path, **environment: str):
         while request(port, "GET", "/healthz")[0] != 200:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start: {(tmp_path / f'gunicorn-{port}.log').read_text()}")
-            time.sleep(0.2)
+            time.sleep(0.2)  # another process is starting: only its own pace will do
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -100,7 +100,7 @@ def nginx(tmp_path: Path, *, upstream: int, media_origin: str = "http://127.0.0.
         deadline = time.monotonic() + 10
         while request(port, "GET", "/media/")[0] == 0:
             assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
-            time.sleep(0.1)
+            time.sleep(0.1)  # nginx, another process, is starting
         yield port
     finally:
         process.terminate()

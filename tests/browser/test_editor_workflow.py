@@ -81,6 +81,7 @@ def test_an_editor_writes_previews_schedules_and_readers_see_it(browsing, editor
     reader = browsing.new_page()
     assert reader.goto("/blog/sleep-and-worry/").status == 404
     reader.recorder.console.clear()  # Chromium logs the 404 we asked for
+    # Real time: Chromium, another process, keeps its own clock, which time-machine cannot move.
     time.sleep(max(0.0, (moment - timezone.localtime()).total_seconds()) + 0.5)
     response = reader.goto("/blog/sleep-and-worry/")
     assert response.status == 200

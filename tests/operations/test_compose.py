@@ -220,7 +220,7 @@ def test_compose_redis_is_bounded_evicts_least_recently_used_and_needs_the_apps_
                 break
             except redis.ConnectionError:
                 assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
+                time.sleep(0.05)  # redis-server, another process, is starting
         assert app.config_get("maxmemory") == {"maxmemory": str(256 * 1024 * 1024)}
         assert app.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
         with pytest.raises(redis.AuthenticationError):

@@ -176,7 +176,7 @@ def test_no_signed_link_reaches_the_log_however_it_is_sent(server):
         lines = Path(log).read_text().splitlines()
         if sum('"' in line and "ms" in line for line in lines) >= sent:
             break
-        time.sleep(0.2)
+        time.sleep(0.2)  # gunicorn, another process, writes its access log after answering
     assert sum('"' in line and "ms" in line for line in lines) >= sent, "not every request reached the access log"
     leaks = [line for line in lines if any(secret in line for secret in secrets)]
     assert not leaks, leaks

@@ -68,7 +68,7 @@ def server(cluster, tmp_path_factory):
                     break
             except OSError:
                 pass
-            time.sleep(0.25)
+            time.sleep(0.25)  # gunicorn, another process, is starting
         else:
             pytest.fail("gunicorn did not become ready:\n" + (state / "gunicorn.log").read_text())
         yield Server(base, state / "var" / "snapshots")
