@@ -157,6 +157,28 @@ def run_import(content_dir: Path, *args) -> str:
     return out.getvalue()
 
 
+def records_in(content_dir: Path) -> dict[str, int]:
+    """How many records of each kind this content folder holds, read from its files: what a first
+    import creates. Tests compare the importer's report with it rather than with today's numbers."""
+    import yaml
+
+    def listed(relative: str) -> list:
+        path = content_dir / relative
+        return (yaml.safe_load(path.read_text(encoding="utf-8")) or []) if path.exists() else []
+
+    programmes = listed("engage/programmes.yaml")
+    return {
+        "post": len(list((content_dir / "blog").glob("*.md"))),
+        "page": len(list((content_dir / "pages").glob("*.md"))),
+        "helpline": len(listed("helplines.yaml")),
+        "provider": len(listed("support/providers.yaml")),
+        "service": len(listed("support/services.yaml")),
+        "support text": len(list((content_dir / "support/texts").glob("*.md"))),
+        "programme": len(programmes),
+        "session": sum(len(programme.get("sessions") or []) for programme in programmes),
+    }
+
+
 def edit_file(content_dir: Path, relative: str, old: str, new: str) -> None:
     path = content_dir / relative
     text = path.read_text()
