@@ -64,6 +64,28 @@ def content(db):
     call_command("import_content", stdout=io.StringIO())
 
 
+def import_from_content(tmp_path: Path, *relative: str) -> None:
+    """Only these files of the real content/ imported: the importer skips what a folder lacks."""
+    part = tmp_path / "content-part"
+    for name in relative:
+        (part / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(settings.CONTENT_DIR / name, part / name)
+    call_command("import_content", "--content-dir", str(part), stdout=io.StringIO())
+
+
+@pytest.fixture
+def helplines(db, tmp_path):
+    """The real crisis lines (content/helplines.yaml) and nothing else: the numbers are the point,
+    the articles, images and title cards the `content` fixture also makes are not."""
+    import_from_content(tmp_path, "helplines.yaml")
+
+
+@pytest.fixture
+def programmes(db, tmp_path):
+    """The seeded Engage programmes and sessions (content/engage/programmes.yaml) and nothing else."""
+    import_from_content(tmp_path, "engage/programmes.yaml")
+
+
 @pytest.fixture
 def content_dir(tmp_path) -> Path:
     """A copy of content/ that a test may change."""
