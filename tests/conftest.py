@@ -95,11 +95,11 @@ def content_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
+def staff_client(client, db):
+    """The test's client signed in as a superuser (tests/factories.py make_staff)."""
+    from tests.factories import make_staff
+
+    client.force_login(make_staff(username="editor"))
     return client
 
 

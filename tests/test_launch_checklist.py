@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from idare.checks import launch_facts_are_supplied
 from idare.models import LaunchFact
+from tests.factories import make_staff
 from tests.servers import PRODUCTION, run
 
 CHECKLIST = "/admin/idare/launchfact/"
 
 
 @pytest.fixture
-def admin_client_(client, django_user_model):
-    user = django_user_model.objects.create_superuser("root", "root@example.org", "a long password 123")
+def admin_client_(client, db):
+    user = make_staff(username="root")
     client.force_login(user)
     return client, user
 
