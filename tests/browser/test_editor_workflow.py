@@ -14,20 +14,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from blog.models import Post
-from tests.browser.test_admin_editor import sign_in
-from tests.browser.test_pages import assert_no_axe_violations as axe_check
+from tests.browser.helpers import assert_no_axe_violations_in_admin as assert_no_axe_violations
+from tests.browser.helpers import sign_in
 from tests.factories import image_bytes
 
 pytestmark = pytest.mark.browser
-
-
-def assert_no_axe_violations(page, label: str) -> None:
-    """axe-core, then forget the inline-style CSP reports that axe's own injected checks cause on the
-    admin's pages (they appear only while axe runs; the pages themselves apply no inline style)."""
-    before = len(page.recorder.console)
-    axe_check(page, label)
-    page.recorder.console[before:] = [line for line in page.recorder.console[before:]
-                                      if "Applying inline style violates" not in line]
 
 
 def test_an_editor_writes_previews_schedules_and_readers_see_it(browsing, editor, tmp_path):
