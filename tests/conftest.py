@@ -87,6 +87,19 @@ def programmes(db, tmp_path):
 
 
 @pytest.fixture
+def one_article_content(db, tmp_path):
+    """content/ with one article, the seed (building-trust-through-trust-issues), instead of all of
+    them: every page, helpline, snippet and listing, for tests that walk the site's pages rather
+    than read the articles (one hero to encode and one title card to draw instead of six)."""
+    part = tmp_path / "one-article"
+    shutil.copytree(settings.CONTENT_DIR, part, ignore=shutil.ignore_patterns("00[2-9]-*.md", "0[1-9]?-*.md"))
+    for image in (part / "images").glob("*.jpg"):
+        if image.name != "building-trust-through-trust-issues.jpg":
+            image.unlink()
+    call_command("import_content", "--content-dir", str(part), stdout=io.StringIO())
+
+
+@pytest.fixture
 def content_dir(tmp_path) -> Path:
     """A copy of content/ that a test may change."""
     target = tmp_path / "content"
