@@ -20,7 +20,7 @@ def call_to_action(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", section).split())
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_the_seed_wording_is_the_snippets_initial_text(client):
     snippet = Snippet.objects.get(slug="article-call-to-action")
     assert "consider reaching out to our ‘[Support](/support/)’ and ‘[Engage](/engage/)’" in snippet.body

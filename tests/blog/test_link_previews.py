@@ -31,7 +31,7 @@ def test_every_imported_article_has_a_1200_by_630_title_card(media_root):
     assert len({post.card_image.name for post in posts}) == posts.count()
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_the_import_makes_missing_cards_again(media_root):
     import shutil
 

@@ -23,7 +23,7 @@ def test_the_contact_form_owns_the_address_before_the_standing_pages():
     assert resolve("/contact/").view_name == "contact:form"
 
 
-def test_the_page_keeps_its_own_text_with_the_facts_only_idare_can_supply(client, content):
+def test_the_page_keeps_its_own_text_with_the_facts_only_idare_can_supply(client, one_article_content):
     html = client.get(FORM).content.decode()
     assert "Contact iDare" in html and "as soon as we can" in html and "to be confirmed" not in html
     assert 'action="/contact/"' in html and "not an emergency service" in html and 'href="/help/"' in html
@@ -149,7 +149,7 @@ def test_without_the_csrf_token_nothing_is_stored():
     assert ContactMessage.objects.count() == 0
 
 
-def test_support_and_about_lead_to_the_contact_form(client, content):
+def test_support_and_about_lead_to_the_contact_form(client, one_article_content):
     assert 'href="/contact/"' in client.get("/support/").content.decode()
     about = client.get("/about/").content.decode()
     assert 'href="/contact/"' in about and "Send us a message" in about
