@@ -30,7 +30,7 @@ threads.
 Only plain HTTP/1.x is handled this way (TLS ends at the proxy); anything else is left to gthread.
 
 Why this reaches into gunicorn's private parts, and pins gunicorn ~=27.0 for them (pyproject.toml;
-tests/test_gunicorn.py fails on a gunicorn without them):
+tests/operations/test_gunicorn.py fails on a gunicorn without them):
 - gthread's `_DEFER` and `_keepalive_after` are how 27's worker parks a connection in its poller
   without a thread; a public hook for "not yet" does not exist, and the alternative (a proxy that
   buffers whole requests) is not always there: `make serve`, a health check or a misconfigured

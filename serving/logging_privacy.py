@@ -66,7 +66,7 @@ class NoQueryStringFilter(logging.Filter):
 # --- capabilities ---------------------------------------------------------------------------------
 
 # Path parameters that are capabilities: whoever holds the path may act on it. Every other parameter
-# of every route is public (tests/test_log_capabilities.py makes each new one a decision).
+# of every route is public (tests/operations/test_log_capabilities.py makes each new one a decision).
 SECRET_PARAMETERS = frozenset({"token"})
 TOKEN = "<token>"
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")

@@ -2,13 +2,20 @@ import contextlib
 import io
 import os
 import shutil
+import signal
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection
 from hypothesis import settings as hypothesis_settings
+
+from tests.helpers import WATCHED, unreachable_database
+from tests.servers import Cluster, free_port, pg_bin
 
 # The fuzzers (tests/test_fuzz_forms.py) try the same examples on every run, and keep no example
 # database: whether the suite is green is the code's doing, never the draw's. `make fuzz` loads the
@@ -57,6 +64,41 @@ def content(db):
     call_command("import_content", stdout=io.StringIO())
 
 
+def import_from_content(tmp_path: Path, *relative: str) -> None:
+    """Only these files of the real content/ imported: the importer skips what a folder lacks."""
+    part = tmp_path / "content-part"
+    for name in relative:
+        (part / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(settings.CONTENT_DIR / name, part / name)
+    call_command("import_content", "--content-dir", str(part), stdout=io.StringIO())
+
+
+@pytest.fixture
+def helplines(db, tmp_path):
+    """The real crisis lines (content/helplines.yaml) and nothing else: the numbers are the point,
+    the articles, images and title cards the `content` fixture also makes are not."""
+    import_from_content(tmp_path, "helplines.yaml")
+
+
+@pytest.fixture
+def programmes(db, tmp_path):
+    """The seeded Engage programmes and sessions (content/engage/programmes.yaml) and nothing else."""
+    import_from_content(tmp_path, "engage/programmes.yaml")
+
+
+@pytest.fixture
+def one_article_content(db, tmp_path):
+    """content/ with one article, the seed (building-trust-through-trust-issues), instead of all of
+    them: every page, helpline, snippet and listing, for tests that walk the site's pages rather
+    than read the articles (one hero to encode and one title card to draw instead of six)."""
+    part = tmp_path / "one-article"
+    shutil.copytree(settings.CONTENT_DIR, part, ignore=shutil.ignore_patterns("00[2-9]-*.md", "0[1-9]?-*.md"))
+    for image in (part / "images").glob("*.jpg"):
+        if image.name != "building-trust-through-trust-issues.jpg":
+            image.unlink()
+    call_command("import_content", "--content-dir", str(part), stdout=io.StringIO())
+
+
 @pytest.fixture
 def content_dir(tmp_path) -> Path:
     """A copy of content/ that a test may change."""
@@ -66,31 +108,12 @@ def content_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a long editor password", is_staff=True, is_superuser=True
-    )
-    client.force_login(user)
+def staff_client(client, db):
+    """The test's client signed in as a superuser (tests/factories.py make_staff)."""
+    from tests.factories import make_staff
+
+    client.force_login(make_staff(username="editor"))
     return client
-
-
-@contextlib.contextmanager
-def unreachable_database():
-    """The default connection points at a database that is not there (a missing file, a closed
-    port), as when the database server goes away under a running site."""
-    working = connections["default"]
-    settings_dict = {**working.settings_dict}
-    if working.vendor == "sqlite":
-        settings_dict["NAME"] = "/nonexistent-dir/idare.sqlite3"
-    else:
-        settings_dict.update(HOST="127.0.0.1", PORT="1")
-    broken = working.__class__(settings_dict, alias="default")
-    connections["default"] = broken
-    try:
-        yield
-    finally:
-        broken.close()
-        connections["default"] = working
 
 
 @pytest.fixture
@@ -112,3 +135,96 @@ def collected_static(tmp_path_factory) -> str:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=Path(__file__).resolve().parent.parent, env=env, check=True)
     return str(target)
+
+
+# --- the page cache and production's settings (tests/test_pagecache*.py, test_observatory, test_faults)
+
+@pytest.fixture
+def fresh_caches(settings):
+    """The page cache on, empty, with the snapshots a page shows, as gunicorn starts (tests of
+    serving/page_cache.py ask for it with usefixtures)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from core.snapshots import refresh_all
+
+    settings.IDARE_PAGE_CACHE = True
+    settings.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on every request unless a test says so
+    caches["default"].clear()
+    refresh_all()  # as gunicorn does at start-up: pages then find the snapshots they show
+    # As Django's test client does: a request finishing must not close the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+    while WATCHED:
+        WATCHED.pop().watcher.stop()
+
+
+
+@pytest.fixture
+def production(settings):
+    """HTTPS with production's security settings, whatever the environment running the tests says."""
+    from core.snapshots import refresh_all
+
+    settings.SECURE_HSTS_SECONDS = 31_536_000  # a year, as production sends
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_SSL_REDIRECT = True
+    refresh_all()
+    return settings
+
+
+
+@pytest.fixture
+def wsgi_site(production):
+    """The WSGI application as gunicorn calls it (the page cache in front), under production's settings."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from serving.page_cache import PageCacheHandler
+
+    production.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    production.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on each request: no watcher thread
+    # As Django's test client does: a request finishing must not close the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield PageCacheHandler()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+# --- a PostgreSQL cluster of the test's own (tests/operations/test_outage_postgres.py, test_frozen_database)
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A throwaway PostgreSQL cluster of its own (initdb, on a free port), for tests that lock, freeze
+    or stop the database under a running site."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the outage is tried on PostgreSQL: set DATABASE_URL (CI does)")
+    binaries = pg_bin()
+    if binaries is None:
+        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
+    # initdb refuses to run as root: the cluster then belongs to the postgres user, in a folder it owns.
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    root = Path(tempfile.mkdtemp(prefix="idare-outage-"))
+    if prefix:
+        shutil.chown(root, "postgres")
+    data, port = root / "data", free_port()
+    subprocess.run([*prefix, str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                    "-E", "UTF8", "--no-sync"], check=True, capture_output=True, timeout=120)
+    found = Cluster(binaries, data, port, prefix)
+    found.ctl("-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "-l", str(root / "log"),
+              "-w", "start")
+    try:
+        subprocess.run([*prefix, str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+                        "idare"], check=True, capture_output=True, timeout=60)
+        yield found
+    finally:
+        with_pid = (data / "postmaster.pid").exists()
+        if with_pid:
+            os.kill(found.postmaster_pid(), signal.SIGCONT)
+            subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                           capture_output=True, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)

@@ -150,16 +150,28 @@ def make_session(programme: Programme | None = None, *, in_days: float = 7, **fi
     return Session.objects.create(programme=programme or make_programme(), **{**defaults, **fields})
 
 
-def make_staff(role: str | None = None, username: str | None = None):
-    """A staff account in one of the editorial roles the data migration made (Writer, Editor,
-    Clinical reviewer); None: a superuser."""
-    from django.contrib.auth.models import User
+STAFF_PASSWORD = "a long staff password"
+
+
+def make_staff(role: str | None = None, username: str | None = None, *, permissions=(), superuser: bool | None = None,
+               password: str = STAFF_PASSWORD, email: str | None = None):
+    """The one way tests make a staff account: in one of the editorial roles the data migration made
+    (Writer, Editor, Clinical reviewer), with these permissions ("app_label.codename", or a bare
+    codename), or neither: a superuser unless superuser=False says otherwise."""
+    from django.contrib.auth.models import Permission, User
 
     n = next(_numbers)
-    user = User.objects.create_user(username or f"staff-{n}", f"staff-{n}@example.com", "a long staff password",
-                                    is_staff=True, is_superuser=role is None)
+    username = username or f"staff-{n}"
+    if superuser is None:
+        superuser = role is None and not permissions
+    user = User.objects.create_user(username, email or f"staff-{n}@example.com", password,
+                                    is_staff=True, is_superuser=superuser)
     if role:
         user.groups.add(role_group(role))
+    for name in permissions:
+        app_label, _, codename = name.rpartition(".")
+        found = Permission.objects.filter(codename=codename)
+        user.user_permissions.add(found.get(content_type__app_label=app_label) if app_label else found.get())
     return user
 
 
@@ -286,3 +298,32 @@ def make_review(post: Post, reviewer=None, *, days_ago: int = 0, due_in: int = 3
     review.record_by(reviewer or make_reviewer())
     review.save()
     return review
+
+
+def contact_answers(**overrides) -> dict:
+    """What a person sends through the contact form; overrides change single answers."""
+    data = {"name": "Ravi", "reply_by": "email", "email": "ravi@example.com", "phone": "", "topic": "press",
+            "message": "A question for you", "consent": "on", "website": ""}
+    return {**data, **overrides}
+
+
+def enquiry_answers(**overrides) -> dict:
+    """What a person sends through the enquiry form; overrides change single answers."""
+    data = {
+        "age": "adult", "name": "Asha", "reply_by": "email", "email": "asha@example.com", "phone": "",
+        "safe_to_leave_message": "yes", "language": "hindi", "mode": "online", "budget": "up-to-500",
+        "help_with": "Worry at work", "preferred_provider": "", "consent": "on", "website": "",
+    }
+    return {**data, **overrides}
+
+
+def publish_form(post: Post | None = None, **overrides) -> dict:
+    """post_form for publishing now (the admin's date and time fields)."""
+    now = timezone.localtime()
+    return post_form(post, status="published", published_at_0=f"{now:%Y-%m-%d}", published_at_1=f"{now:%H:%M:%S}",
+                     **overrides)
+
+
+# The safe-messaging ticks a sensitive article needs before it may be published.
+CHECKLIST = {"checked_no_method_detail": "on", "checked_no_sensational_headline": "on",
+             "checked_help_resources": "on"}

@@ -9,7 +9,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -56,7 +58,7 @@ def gunicorn(tmp_path: Path, **environment: str):
         while request(port, "GET", "/healthz")[0] != 200:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start: {(tmp_path / f'gunicorn-{port}.log').read_text()}")
-            time.sleep(0.2)
+            time.sleep(0.2)  # another process is starting: only its own pace will do
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -98,8 +100,57 @@ def nginx(tmp_path: Path, *, upstream: int, media_origin: str = "http://127.0.0.
         deadline = time.monotonic() + 10
         while request(port, "GET", "/media/")[0] == 0:
             assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
-            time.sleep(0.1)
+            time.sleep(0.1)  # nginx, another process, is starting
         yield port
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@dataclass
+class Cluster:
+    bin: Path
+    data: Path
+    port: int
+    prefix: list[str]
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/idare"
+
+    def ctl(self, *args: str) -> None:
+        subprocess.run([*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.data), *args],
+                       check=True, capture_output=True, timeout=60)
+
+    def postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+
+# What a production deployment sets (tests/operations/test_deploy.py and the tests that start the site like it).
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-like-secret-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "idare.example",
+    "SITE_URL": "https://idare.example",
+    "IDARE_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGVzdHMtb24=",
+    "DJANGO_EMAIL_HOST": "smtp.idare.example",
+}
+
+
+def run(args, env_overrides, *, drop=(), cwd=ROOT, timeout=120):
+    """A fresh process (manage.py, the entrypoint, compose) with production's environment as overrides
+    say, none of the test run's own settings, and an empty database of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SITE_URL", "IDARE_"))}
+    env.update(env_overrides)
+    for name in drop:
+        env.pop(name, None)
+    # A database of its own, empty as on a new deployment: never the developer's db.sqlite3, whose
+    # imported content (`make run`) would make the launch checklist's warning the answer.
+    with tempfile.TemporaryDirectory() as scratch:
+        env.setdefault("DATABASE_URL", f"sqlite:///{scratch}/deploy.sqlite3")
+        return subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from tests.factories import make_post, make_staff, post_form
+from tests.factories import make_post, post_form
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +36,6 @@ def shows_internals(page: str) -> list[str]:
     found = [name for name in constraint_names() if name in page]
     found += re.findall(r"Constraint “[^”]*” is violated|IntegrityError|ValidationError|Traceback", page)
     return found
-
-
-def signed_in(role=None) -> Client:
-    client = Client()
-    client.force_login(make_staff(role))
-    return client
 
 
 def errors_of(response, field: str) -> list[str]:

@@ -11,9 +11,9 @@ from urllib.parse import quote
 import pyotp
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import clear_url_caches, reverse
+from django.utils import timezone
 
 from core.ratelimit import parse_ranges
 from tests.factories import image_bytes, make_enquiry, make_staff
@@ -28,14 +28,6 @@ def small_limit(settings):
     settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 
 
-def staff(*permissions: str, username: str = "staffer") -> User:
-    user = User.objects.create_user(username, f"{username}@idare.example", PASSWORD, is_staff=True)
-    for codename in permissions:
-        app_label, codename = codename.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return user
-
-
 def sign_in(client: Client, username: str, password: str, **headers):
     return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"}, **headers)
 
@@ -44,7 +36,7 @@ def sign_in(client: Client, username: str, password: str, **headers):
 
 @pytest.mark.django_db
 def test_after_the_failure_limit_even_the_right_password_is_refused_calmly(client):
-    staff(username="writer")
+    make_staff(username="writer", superuser=False)
     statuses = [sign_in(client, "writer", "wrong password").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]  # the form again with its error, then the pause
     response = sign_in(client, "writer", PASSWORD)
@@ -55,13 +47,12 @@ def test_after_the_failure_limit_even_the_right_password_is_refused_calmly(clien
 
 
 @pytest.mark.django_db
-def test_the_right_password_works_again_once_the_cool_off_has_passed(client, settings):
-    settings.AXES_COOLOFF_TIME = datetime.timedelta(seconds=1)
-    staff(username="writer")
+def test_the_right_password_works_again_once_the_cool_off_has_passed(client, time_machine):
+    make_staff(username="writer", superuser=False)
     for _ in range(3):
         sign_in(client, "writer", "wrong password")
     assert sign_in(client, "writer", PASSWORD).status_code == 429
-    time.sleep(1.2)
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=15, seconds=1))  # the cool-off (small_limit)
     response = sign_in(client, "writer", PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
@@ -69,8 +60,8 @@ def test_the_right_password_works_again_once_the_cool_off_has_passed(client, set
 
 @pytest.mark.django_db
 def test_the_lockout_is_per_username_and_network(client):
-    staff(username="writer")
-    staff(username="editor")
+    make_staff(username="writer", superuser=False)
+    make_staff(username="editor", superuser=False)
     for _ in range(3):
         sign_in(client, "writer", "wrong password", REMOTE_ADDR="198.51.100.7")
     assert sign_in(Client(), "editor", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
@@ -99,8 +90,8 @@ def paused_text(response) -> str:
 def test_many_networks_guessing_one_account_pause_it_until_the_cool_off_then_the_owner_signs_in(
         client, settings, frozen_clock):
     settings.IDARE_ADMIN_ACCOUNT_FAILURES, settings.IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS = 20, 3600
-    staff(username="writer")
-    staff(username="editor")
+    make_staff(username="writer", superuser=False)
+    make_staff(username="editor", superuser=False)
     guesses = [sign_in(Client(), "writer", f"guess {n}", REMOTE_ADDR=f"2001:db8:{n}::1").status_code
                for n in range(20)]
     assert guesses == [200] * 20, "one guess from each of 20 networks: each network is far from its own limit"
@@ -127,7 +118,7 @@ def test_many_networks_guessing_one_account_pause_it_until_the_cool_off_then_the
 def test_the_per_account_count_keeps_neither_the_username_nor_any_address(client, frozen_clock):
     from core.models import RateLimitCounter
 
-    staff(username="writer")
+    make_staff(username="writer", superuser=False)
     for n in range(5):
         sign_in(Client(), "writer", "wrong password", REMOTE_ADDR=f"198.51.100.{60 + n}")
     counters = list(RateLimitCounter.objects.values_list("scope", "bucket", "hits"))
@@ -145,7 +136,7 @@ UNSAFE_NEXT = ["https://evil.example/", "//evil.example/admin/", "javascript:ale
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", UNSAFE_NEXT)
 def test_a_refused_next_lands_on_the_admin_index(client, target):
-    staff(username="writer")
+    make_staff(username="writer", superuser=False)
     response = client.post(f"{LOGIN}?next={quote(target)}", {"username": "writer", "password": PASSWORD,
                                                             "next": target})
     assert response.status_code == 302 and response["Location"] == "/admin/"
@@ -155,7 +146,7 @@ def test_a_refused_next_lands_on_the_admin_index(client, target):
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", UNSAFE_NEXT)
 def test_a_refused_next_lands_on_the_admin_index_after_the_second_step_too(client, target):
-    staff("support.handle_enquiry", username="triage")
+    make_staff(username="triage", permissions=["support.handle_enquiry"])
     response = client.post(f"{LOGIN}?next={quote(target)}", {"username": "triage", "password": PASSWORD,
                                                             "next": target})
     assert response.status_code == 302 and response["Location"].startswith(reverse("staff_auth:two_factor"))
@@ -173,7 +164,7 @@ def everything_stored() -> str:
 @pytest.mark.django_db
 def test_no_raw_address_is_stored_or_logged_for_failed_sign_ins(client, settings, caplog):
     settings.IDARE_TRUSTED_PROXY_RANGES = parse_ranges("10.0.0.0/8")
-    staff(username="writer")
+    make_staff(username="writer", superuser=False)
     visitors = [  # (what the request carries, what must never be stored)
         ({"REMOTE_ADDR": "203.0.113.77"}, ["203.0.113.77"]),
         ({"REMOTE_ADDR": "2a02:c7c:5d41:9e00:1d2b:aa3:cc1:9f"}, ["2a02:c7c:5d41:9e00", "2a02:c7c:5d41"]),
@@ -211,7 +202,7 @@ def admin_elsewhere(settings):
 
 @pytest.mark.django_db
 def test_the_admin_answers_at_its_configured_path_only(client, admin_elsewhere):
-    staff(username="writer")
+    make_staff(username="writer", superuser=False)
     assert client.get(f"{admin_elsewhere}login/").status_code == 200
     assert client.get("/admin/").status_code == 404
     assert client.get("/admin/login/").status_code == 404
@@ -229,7 +220,7 @@ def secret_shown(page: str) -> str:
 
 @pytest.mark.django_db
 def test_staff_who_can_open_enquiries_set_up_and_use_a_second_step_before_any_enquiry(client):
-    staff("support.handle_enquiry", username="triage")
+    make_staff(username="triage", permissions=["support.handle_enquiry"])
     enquiry = make_enquiry()
     enquiry_page = reverse("admin:support_enquiry_change", args=[enquiry.pk])
 
@@ -250,7 +241,7 @@ def test_staff_who_can_open_enquiries_set_up_and_use_a_second_step_before_any_en
 
 @pytest.mark.django_db
 def test_a_wrong_code_keeps_enquiries_closed(client):
-    staff("support.handle_enquiry", username="triage")
+    make_staff(username="triage", permissions=["support.handle_enquiry"])
     sign_in(client, "triage", PASSWORD)
     page = client.get(reverse("staff_auth:two_factor")).content.decode()
     right = pyotp.TOTP(secret_shown(page)).now()
@@ -262,7 +253,7 @@ def test_a_wrong_code_keeps_enquiries_closed(client):
 
 @pytest.mark.django_db
 def test_a_second_sign_in_asks_for_the_code_without_showing_the_secret_again(client):
-    staff("support.handle_enquiry", username="triage")
+    make_staff(username="triage", permissions=["support.handle_enquiry"])
     sign_in(client, "triage", PASSWORD)
     secret = secret_shown(client.get(reverse("staff_auth:two_factor")).content.decode())
     done = client.post(reverse("staff_auth:two_factor"), {"token": pyotp.TOTP(secret).now()})
@@ -294,7 +285,7 @@ def test_the_admin_lists_devices_but_never_shows_their_keys(client):
 
 @pytest.mark.django_db
 def test_staff_who_cannot_open_enquiries_are_not_asked_for_a_code(client):
-    staff("blog.change_post", "blog.view_post", username="writer")
+    make_staff(username="writer", permissions=["blog.change_post", "blog.view_post"])
     response = sign_in(client, "writer", PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get(reverse("admin:blog_post_changelist")).status_code == 200
@@ -306,7 +297,7 @@ def test_staff_who_cannot_open_enquiries_are_not_asked_for_a_code(client):
 def test_the_editor_preview_and_upload_need_the_permission_to_edit_posts():
     reviewer, writer = Client(), Client()
     reviewer.force_login(make_staff("Clinical reviewer"))
-    writer.force_login(staff("blog.change_post", username="writer"))
+    writer.force_login(make_staff(username="writer", permissions=["blog.change_post"]))
     preview, upload = reverse("markdownx_markdownify"), reverse("markdownx_upload")
 
     assert reviewer.post(preview, {"content": "**Hello**"}).status_code == 403

@@ -9,10 +9,11 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from tests.factories import make_post
+from tests.helpers import url_routes
 
 # Route name → why it may skip the token (it checks the Origin instead; tested below).
 ORIGIN_CHECKED = {"blog:upvote", "blog:share"}
@@ -24,18 +25,6 @@ ROUTE_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 REGEX_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
 CSRF_REFUSAL = "For your safety we could not accept this form"
 ORIGIN_REFUSAL = "For your safety we only accept this from a page of this site"
-
-
-def routes(resolver=None, prefix=(), namespace=""):
-    """(pattern pieces from the root, namespaced name) for every route, includes followed."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        pieces = (*prefix, entry.pattern)
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from routes(entry, pieces, inner)
-        elif isinstance(entry, URLPattern):
-            yield pieces, f"{namespace}{entry.name}" if entry.name else None
 
 
 def candidates(pattern) -> list[str]:
@@ -73,7 +62,7 @@ def concrete_url(pieces) -> str | None:
 
 
 def every_route():
-    return [(name or "/" + "".join(str(piece) for piece in pieces), pieces) for pieces, name in routes()]
+    return [(name or "/" + "".join(str(piece) for piece in pieces), pieces) for pieces, name, _ in url_routes()]
 
 
 def test_the_walker_finds_the_whole_site():

@@ -281,7 +281,7 @@ class Headings(HTMLParser):
             self.levels.append(int(tag[1]))
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 @pytest.mark.parametrize("path", ["/", "/blog/", "/blog/building-trust-through-trust-issues/", "/blog/tag/trust/",
                                   "/blog/author/idare-team/", "/help/", "/support/", "/engage/", "/about/",
                                   "/privacy/", "/search/?q=trust", "/search/?q=zzzz", "/blog/no-such-page/"])
@@ -296,7 +296,7 @@ def test_headings_start_at_one_and_never_skip_a_level(client, path):
 
 # --- what shared caches may keep ------------------------------------------------------------------
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 @pytest.mark.parametrize("path", ["/", "/blog/", "/blog/building-trust-through-trust-issues/", "/blog/tag/trust/",
                                   "/blog/author/idare-team/", "/help/", "/support/", "/engage/", "/about/",
                                   "/blog/feed/", "/sitemap.xml"])
@@ -311,7 +311,7 @@ def test_reading_pages_are_public_short_lived_and_answer_conditional_requests(cl
     assert client.get(path, headers={"If-None-Match": response["ETag"]}).status_code == 304
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_pages_and_assets_stay_within_their_weight_budgets(client, settings):
     import gzip
 

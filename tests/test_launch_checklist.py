@@ -11,20 +11,21 @@ from django.utils import timezone
 
 from core.checks import launch_facts_are_supplied
 from core.models import LaunchFact
-from tests.test_deploy import PRODUCTION, run
+from tests.factories import make_staff
+from tests.servers import PRODUCTION, run
 
 CHECKLIST = "/admin/idare/launchfact/"
 
 
 @pytest.fixture
-def admin_client_(client, django_user_model):
-    user = django_user_model.objects.create_superuser("root", "root@example.org", "a long password 123")
+def admin_client_(client, db):
+    user = make_staff(username="root")
     client.force_login(user)
     return client, user
 
 
 @pytest.mark.django_db
-def test_import_seeds_the_facts_and_keeps_an_editor_answer(content, content_dir):
+def test_import_seeds_the_facts_and_keeps_an_editor_answer(one_article_content, content_dir):
     fact = LaunchFact.objects.get(slug="registered-name")
     assert not fact.is_supplied and ("blog.page", "privacy") in fact.places
     fact.answer = "iDare Foundation, a Section 8 company"
@@ -36,7 +37,7 @@ def test_import_seeds_the_facts_and_keeps_an_editor_answer(content, content_dir)
 
 
 @pytest.mark.django_db
-def test_the_checklist_lists_missing_facts_first_with_links_that_resolve(content, admin_client_):
+def test_the_checklist_lists_missing_facts_first_with_links_that_resolve(one_article_content, admin_client_):
     client, user = admin_client_
     supplied = LaunchFact.objects.get(slug="registered-name")
     response = client.post(f"{CHECKLIST}{supplied.pk}/change/", {"answer": "iDare Foundation"})
@@ -53,7 +54,7 @@ def test_the_checklist_lists_missing_facts_first_with_links_that_resolve(content
 
 
 @pytest.mark.django_db
-def test_deploy_check_warns_while_facts_are_missing(content):
+def test_deploy_check_warns_while_facts_are_missing(one_article_content):
     missing = LaunchFact.objects.missing().count()
     assert missing
     [warning] = launch_facts_are_supplied(None)

@@ -14,15 +14,11 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from django.core import signals
-from django.db import close_old_connections
 from django.http import HttpResponse
 from django.urls import reverse
 
-from core.snapshots import refresh_all
-from serving.page_cache import PageCacheHandler
 from tests.factories import make_post, make_programme, make_service, make_session, stored_image
-from tests.test_pagecache import call as wsgi_call
+from tests.helpers import call as wsgi_call
 
 pytestmark = pytest.mark.django_db
 
@@ -183,17 +179,6 @@ def test_the_grader_wants_a_year_of_hsts_with_subdomains_and_a_complete_policy()
 # --- every kind of answer, graded -------------------------------------------------------------------
 
 @pytest.fixture
-def production(settings):
-    """HTTPS with production's security settings, whatever the environment running the tests says."""
-    settings.SECURE_HSTS_SECONDS = ONE_YEAR
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
-    settings.SECURE_SSL_REDIRECT = True
-    refresh_all()
-    return settings
-
-
-@pytest.fixture
 def site_pages(production):
     post = make_post(tags=["trust"])
     make_service()
@@ -243,18 +228,6 @@ def call(app, path: str) -> Answer:
     assert status == 200
     assert "Set-Cookie" not in headers  # neither a static file nor a kept page sets one
     return Answer({k.lower(): v for k, v in headers.items()}, [], body)
-
-
-@pytest.fixture
-def wsgi_site(production):
-    production.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    production.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on each request: no watcher thread
-    # As Django's test client does: a request finishing must not close the test's transaction.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield PageCacheHandler()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 def test_a_static_file_from_whitenoise_loses_no_point(wsgi_site):

@@ -5,95 +5,22 @@ from __future__ import annotations
 
 import datetime
 import time
-import wsgiref.util
-from contextlib import contextmanager
 
 import pytest
-from django.core import signals
 from django.core.cache import caches
-from django.db import close_old_connections
-from django.test.signals import template_rendered
 from django.utils import timezone
 
 from blog.models import Post
-from core.snapshots import refresh_all
 from serving.page_cache import PageCacheHandler, read_version
 from tests.factories import make_post
+from tests.helpers import call, renders_nothing, settle
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(settings):
-    settings.IDARE_PAGE_CACHE = True
-    settings.IDARE_PAGE_CACHE_CHECK = 0  # read the content version on every request unless a test says so
-    caches["default"].clear()
-    refresh_all()  # as gunicorn does at start-up: pages then find the snapshots they show
-    # As Django's test client does: a request finishing must not close the test's transaction.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-    while WATCHED:
-        WATCHED.pop().watcher.stop()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
 
 
 @pytest.fixture
 def site():
     return PageCacheHandler()
-
-
-def call(app, path: str, method: str = "GET", **headers: str) -> tuple[int, dict, bytes]:
-    environ: dict = {}
-    wsgiref.util.setup_testing_defaults(environ)
-    path, _, query = path.partition("?")
-    environ.update(REQUEST_METHOD=method, PATH_INFO=path, QUERY_STRING=query, HTTP_HOST="testserver")
-    environ.update({"HTTP_" + name.upper(): value for name, value in headers.items()})
-    answer = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        answer["status"], answer["headers"] = int(status.split()[0]), dict(response_headers)
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        if hasattr(iterable, "close"):
-            iterable.close()
-    return answer["status"], answer["headers"], body
-
-
-WATCHED: list[PageCacheHandler] = []
-
-
-def settle(*sites, interval: float = 0.05) -> None:
-    """Let each site's watcher thread read the committed content version (transactional tests)."""
-    from django.conf import settings
-
-    settings.IDARE_PAGE_CACHE_CHECK = interval
-    WATCHED.extend(sites)
-    wanted = read_version()
-    deadline = time.monotonic() + 10
-    for site in sites:
-        site.watcher.current()
-        while site.watcher.version != wanted:
-            assert time.monotonic() < deadline, "the watcher never read the version"
-            time.sleep(0.01)
-
-
-@contextmanager
-def renders_nothing():
-    rendered = []
-
-    def record(sender, **kwargs):
-        rendered.append(kwargs["template"].name)
-
-    template_rendered.connect(record)
-    try:
-        yield rendered
-    finally:
-        template_rendered.disconnect(record)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -161,14 +88,14 @@ def test_publishing_a_draft_shows_it_in_listings_at_once(site):
     assert b"Fresh from the editor" in call(site, "/")[2]
 
 
-def test_a_scheduled_article_appears_at_its_minute_without_any_edit(site):
+def test_a_scheduled_article_appears_at_its_minute_without_any_edit(site, time_machine):
     make_post(title="Already out")
     soon = timezone.now() + datetime.timedelta(seconds=2)
     make_post(title="Scheduled piece", published_at=soon)
     status, headers, body = call(site, "/blog/")
     assert b"Scheduled piece" not in body
     assert int(headers["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 2
-    time.sleep((soon - timezone.now()).total_seconds() + 0.2)
+    time_machine.move_to(soon + datetime.timedelta(seconds=0.2))  # the kept page's own clock moves too
     assert b"Scheduled piece" in call(site, "/blog/")[2]
 
 
@@ -261,7 +188,7 @@ def test_with_redis_unreachable_pages_still_render(settings, site):
 
 @pytest.mark.django_db(transaction=True)
 def test_kept_pages_are_still_answered_while_the_database_is_away(site):
-    from tests.conftest import unreachable_database
+    from tests.helpers import unreachable_database
 
     post = make_post(title="Kept through an outage")
     settle(site)

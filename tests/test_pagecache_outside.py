@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 
 from tests.factories import make_post, make_staff
-from tests.test_pagecache import call, fresh_caches, renders_nothing  # noqa: F401 - the autouse fixture
+from tests.helpers import call, renders_nothing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def forged_session_key() -> str:
     return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(32))
 
 
-def signed_in(user) -> str:
+def session_cookie_of(user) -> str:
     """The session cookie a staff member's browser holds after signing in."""
     client = Client()
     client.force_login(user)  # django.contrib.auth.login: the user_logged_in signal, as the admin sends it
@@ -69,7 +69,7 @@ def test_forged_cookies_on_a_page_not_kept_yet_cost_two_renders(site):
 def test_a_live_staff_session_is_answered_by_django(site):
     post = make_post(title="As readers see it")
     call(site, post.get_absolute_url())
-    cookie = "sessionid=" + signed_in(make_staff())
+    cookie = "sessionid=" + session_cookie_of(make_staff())
     with renders_nothing() as rendered:
         status, headers, _ = call(site, post.get_absolute_url(), COOKIE=cookie)
     assert status == 200 and "blog/post_detail.html" in rendered
@@ -92,7 +92,7 @@ def test_a_session_whose_account_is_no_longer_staff_is_a_readers(site):
     post = make_post()
     call(site, post.get_absolute_url())
     user = make_staff()
-    cookie = "sessionid=" + signed_in(user)
+    cookie = "sessionid=" + session_cookie_of(user)
     user.is_staff = False
     user.save()
     with renders_nothing() as rendered:
@@ -102,7 +102,7 @@ def test_a_session_whose_account_is_no_longer_staff_is_a_readers(site):
 
 def test_a_session_cookie_still_reaches_the_admin(site):
     """Only reading pages treat a non-staff cookie as absent: a sign-in halfway through keeps it."""
-    cookie = "sessionid=" + signed_in(make_staff())
+    cookie = "sessionid=" + session_cookie_of(make_staff())
     status, headers, _ = call(site, "/admin/", COOKIE=cookie)
     assert status in (200, 302) and "/admin/login/" not in headers.get("Location", "")
 
@@ -138,7 +138,7 @@ def test_just_after_a_vote_the_article_is_still_the_voters_own(site):
 @pytest.fixture
 def redis_sessions(settings):
     """Sessions as compose runs them: in Redis, written through to the database. In the Redis database
-    IDARE_TEST_REDIS_URL names, which this test flushes (as tests/test_two_instances.py)."""
+    IDARE_TEST_REDIS_URL names, which this test flushes (as tests/operations/test_two_instances.py)."""
     import redis
 
     url = os.environ.get("IDARE_TEST_REDIS_URL", "")
@@ -161,7 +161,7 @@ def redis_sessions(settings):
 def test_redis_key_names_do_not_give_away_a_staff_session(site, redis_sessions):
     post = make_post()
     call(site, post.get_absolute_url())
-    session_key = signed_in(make_staff())
+    session_key = session_cookie_of(make_staff())
     names = [name.decode() for name in redis_sessions.keys("*")]
     assert not any(session_key in name for name in names)
     assert any("idare.session:" in name for name in names)  # where the session is, under another name

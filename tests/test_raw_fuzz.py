@@ -10,9 +10,10 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
 
 from tests.factories import make_page, make_post, make_provider, make_session
+from tests.helpers import url_routes
 from tests.servers import gunicorn
 
 OUR_APPS = ("blog", "support", "engage", "idare")
@@ -51,16 +52,13 @@ def row_counts() -> Counter:
                     for model in apps.get_app_config(app).get_models() if model._meta.label not in BOOKKEEPING})
 
 
-def named_patterns(patterns=None, prefix: str = ""):
+def named_patterns():
     """(namespaced name, its keyword arguments, its number of positional ones) for every named
     pattern, nested includes too."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            yield from named_patterns(pattern.url_patterns, namespace)
-        elif pattern.name:
+    for _, name, pattern in url_routes():
+        if name:
             regex = pattern.pattern.regex
-            yield prefix + pattern.name, list(regex.groupindex), regex.groups - len(regex.groupindex)
+            yield name, list(regex.groupindex), regex.groups - len(regex.groupindex)
 
 
 @pytest.fixture

@@ -11,17 +11,15 @@ import time
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core import signals
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import close_old_connections
 from django.test import Client
 
 from blog.models import Post
 from core import ratelimit
 from core.snapshots import refresh_all
 from tests.factories import make_crisis_lines, make_post
-from tests.test_pagecache import WATCHED, call, settle
+from tests.helpers import call, settle
 
 pytestmark = pytest.mark.django_db
 CRISIS = "i want to end it all"
@@ -116,24 +114,9 @@ def test_the_site_cache_holds_no_search_in_its_key_names(client):
     assert keys and not [key for key in keys if "burnout" in key.lower()]
 
 
-@pytest.fixture
-def page_cache(settings):
-    """As tests/test_pagecache.py runs it: on, reading the content version on every request, and a
-    finished request leaves the test's connection open."""
-    settings.IDARE_PAGE_CACHE = True
-    settings.IDARE_PAGE_CACHE_CHECK = 0
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-    while WATCHED:
-        WATCHED.pop().watcher.stop()
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("local_memory_cache")
-def test_the_page_cache_keeps_a_search_in_its_own_process_only(page_cache):
+def test_the_page_cache_keeps_a_search_in_its_own_process_only(fresh_caches):
     from serving.page_cache import PageCacheHandler
 
     post = make_post(title="Loneliness")

@@ -21,7 +21,7 @@ def reader():
     return Client()
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 @pytest.mark.parametrize("path", READING_PAGES)
 def test_every_page_offers_help_landmarks_and_the_footer(reader, path):
     response = reader.get(path)
@@ -35,7 +35,7 @@ def test_every_page_offers_help_landmarks_and_the_footer(reader, path):
     assert "Quick exit" in html and "does not clear your browser" in html
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 @pytest.mark.parametrize("path", ONLY_READING_PAGES)
 def test_reading_sets_no_cookie_and_does_not_vary_by_reader(reader, path):
     response = reader.get(path)
@@ -43,7 +43,7 @@ def test_reading_sets_no_cookie_and_does_not_vary_by_reader(reader, path):
     assert "Cookie" not in response.get("Vary", "")
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 @pytest.mark.parametrize("path", READING_PAGES)
 def test_pages_load_nothing_from_other_sites_and_carry_no_inline_code(reader, path):
     html = reader.get(path).content.decode()
@@ -58,7 +58,7 @@ def test_pages_load_nothing_from_other_sites_and_carry_no_inline_code(reader, pa
     assert not re.search(r"\son[a-z]+=", html), "inline event handler"
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_security_headers_on_html_pages(reader):
     response = reader.get("/blog/building-trust-through-trust-issues/")
     csp = {d.split()[0]: d.split()[1:] for d in response["Content-Security-Policy"].split(";") if d.strip()}

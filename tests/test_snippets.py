@@ -1,16 +1,14 @@
 """The article's call to action is one editable snippet (idare.Snippet), shown on every article."""
 
-import io
 import re
-import shutil
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.models import Snippet
 from tests.factories import make_post, make_snippet
+from tests.helpers import edit_file, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +20,7 @@ def call_to_action(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", section).split())
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_the_seed_wording_is_the_snippets_initial_text(client):
     snippet = Snippet.objects.get(slug="article-call-to-action")
     assert "consider reaching out to our ‘[Support](/support/)’ and ‘[Engage](/engage/)’" in snippet.body
@@ -76,13 +74,15 @@ def test_without_the_snippet_the_article_still_shows_with_its_help_box(client):
     assert response.status_code == 200 and 'class="call-to-action"' not in html and 'class="help-box"' in html
 
 
-def test_a_changed_import_file_does_not_overwrite_an_editors_wording(content, tmp_path, settings):
+def test_a_changed_import_file_does_not_overwrite_an_editors_wording(content_dir):
+    run_import(content_dir)
     snippet = Snippet.objects.get(slug="article-call-to-action")
     snippet.body = "Edited by an editor: {topic}see [Support](/support/)."
     snippet.save()
-    copy = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, copy)
-    path = copy / "snippets.yaml"
-    path.write_text(path.read_text().replace("self-work", "self-care"))
-    call_command("import_content", "--content-dir", str(copy), stdout=io.StringIO())
+    # The file's wording really changes (edit_file checks), so the import has something to keep back.
+    edit_file(content_dir, "snippets.yaml", "self-work", "self-care")
+    assert "kept  snippet article-call-to-action" in run_import(content_dir)
     assert Snippet.objects.get(slug="article-call-to-action").body.startswith("Edited by an editor")
+    # --force is how an editor asks for the file's wording back: the change was there to take.
+    run_import(content_dir, "--force")
+    assert "self-care" in Snippet.objects.get(slug="article-call-to-action").body

@@ -10,13 +10,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 
 from blog import checks
 from blog.models import CheckAcknowledgement, Post
 from core.crisis import crisis_phrases_in, is_crisis_query
 from core.models import CrisisPhrase
-from tests.factories import make_post, make_review, make_staff, post_form
+from tests.factories import make_post, make_review, make_staff, post_form, publish_form
+from tests.helpers import signed_in
 
 CHECKLIST = {"checked_no_method_detail": "on", "checked_no_sensational_headline": "on",
              "checked_help_resources": "on"}
@@ -34,18 +34,6 @@ def phrases(db, tmp_path):
 
 def codes(warnings) -> list[str]:
     return [warning.code for warning in warnings]
-
-
-def signed_in(role: str | None) -> Client:
-    client = Client()
-    client.force_login(make_staff(role))
-    return client
-
-
-def publish_form(post=None, **overrides) -> dict:
-    now = timezone.localtime()
-    return post_form(post, status="published", published_at_0=f"{now:%Y-%m-%d}", published_at_1=f"{now:%H:%M:%S}",
-                     **overrides)
 
 
 # --- the phrase list ---------------------------------------------------------------------------

@@ -7,23 +7,22 @@ import re
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.utils import timezone
 
 from blog.models import Post, Review
-from tests.factories import make_page, make_post, make_review, make_reviewer, make_staff, post_form
+from tests.factories import (
+    CHECKLIST,
+    make_page,
+    make_post,
+    make_review,
+    make_reviewer,
+    make_staff,
+    post_form,
+    publish_form,
+)
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
-CHECKLIST = {"checked_no_method_detail": "on", "checked_no_sensational_headline": "on",
-             "checked_help_resources": "on"}
-
-
-def signed_in(role=None) -> Client:
-    client = Client()
-    client.force_login(make_staff(role))
-    return client
-
-
 def review(post, days_ago=10, due_in=355, reviewer_name="Dr Meera Iyer") -> Review:
     return make_review(post, make_reviewer(reviewer_name), days_ago=days_ago, due_in=due_in)
 
@@ -77,12 +76,6 @@ def test_the_admin_lists_posts_awaiting_a_first_review_and_those_overdue():
 
 
 # --- sensitive topics -------------------------------------------------------------------------
-
-def publish_form(post=None, **overrides):
-    now = timezone.localtime()
-    return post_form(post, status="published", published_at_0=f"{now:%Y-%m-%d}", published_at_1=f"{now:%H:%M:%S}",
-                     **overrides)
-
 
 def test_a_sensitive_post_is_not_published_without_the_checklist():
     editor = signed_in("Editor")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from blog.models import Post
-from tests.blog.test_views import text_of
+from tests.helpers import text_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("content")]
 SEED = "building-trust-through-trust-issues"
@@ -24,14 +24,14 @@ def test_the_articles_show_the_day_they_were_written_and_the_seed_keeps_its_own(
 
 
 def test_when_anxiety_gets_loud_sends_chest_pain_to_urgent_care_and_promises_less(client):
-    text = text_of(client.get("/blog/when-anxiety-gets-loud/"))
+    text = text_of(client.get("/blog/when-anxiety-gets-loud/"), straight_quotes=True)
     assert "Sudden chest pain or sudden breathlessness needs urgent care: call 112" in text
     assert "does not stay this intense forever" not in text
 
 
 def test_running_on_empty_drops_edge_imagery_and_cites_icd_11(client):
     response = client.get("/blog/running-on-empty-burnout/")
-    text = text_of(response)
+    text = text_of(response, straight_quotes=True)
     assert "from the Edge" not in text
     assert "ICD-11 describes burnout" in text and "uses the word for work only" in text
     sources = response.content.decode().split('id="sources-title"')[1]
@@ -44,7 +44,7 @@ def test_grief_names_thoughts_of_suicide_next_to_the_help_link(client):
 
 
 def test_asking_for_help_explains_registration_psychiatrists_and_medication(client):
-    text = text_of(client.get("/blog/asking-for-help-is-a-strength/"))
+    text = text_of(client.get("/blog/asking-for-help-is-a-strength/"), straight_quotes=True)
     assert "Rehabilitation Council of India (RCI)" in text and "RCI registration number" in text
     assert "A psychiatrist." in text and "medication" in text
     assert "You can ask questions. About fees" not in text
@@ -52,7 +52,7 @@ def test_asking_for_help_explains_registration_psychiatrists_and_medication(clie
 
 
 def test_the_privacy_notice_agrees_with_the_logs_cookies_and_law(client):
-    text = text_of(client.get("/privacy/"))
+    text = text_of(client.get("/privacy/"), straight_quotes=True)
     log_format = re.search(r"access_log_format = '([^']+)'",
                            (Path(settings.BASE_DIR) / "gunicorn.conf.py").read_text()).group(1)
     assert "%(t)s" in log_format and "when the request happened (date and time)" in text

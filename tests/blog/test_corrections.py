@@ -8,17 +8,12 @@ from django.test import Client
 from django.utils import timezone
 
 from blog.models import Correction, Post
-from tests.factories import make_post, make_staff, post_form
+from tests.factories import make_post, post_form
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "An earlier version gave the wrong hours for the helpline."
-
-
-def signed_in(role) -> Client:
-    client = Client()
-    client.force_login(make_staff(role))
-    return client
 
 
 def add_correction(client: Client, post: Post, note: str = NOTE, **extra):

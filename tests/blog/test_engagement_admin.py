@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post, ShareCount, Vote
-from tests.factories import make_post
+from tests.factories import make_post, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -181,8 +181,8 @@ def test_a_period_of_366_days_is_accepted(admin_client):
     assert response.status_code == 200 and len(table(response, "engagement-days")) == 366 + 2
 
 
-def test_staff_without_view_permission_get_403(client, django_user_model):
-    user = django_user_model.objects.create_user("writer", password="a long writer password", is_staff=True)
+def test_staff_without_view_permission_get_403(client):
+    user = make_staff(username="writer", superuser=False)
     client.force_login(user)
     assert client.get(URL).status_code == 403
     user.user_permissions.add(Permission.objects.get(content_type__app_label="blog", codename="view_post"))

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from blog import importer
 from blog.models import Author, Page, Post, Review, Tag
-from tests.blog.conftest import edit_file
 from tests.factories import image_bytes, make_author, make_page, make_post, make_tag, stored_image
+from tests.helpers import edit_file, records_in
 
 pytestmark = pytest.mark.django_db
 SEED = "building-trust-through-trust-issues"
@@ -74,7 +74,7 @@ def test_an_unchanged_import_does_not_decode_or_encode_hero_images_again(content
     started = time.perf_counter()
     output = run("import_content", content_dir)
     elapsed = time.perf_counter() - started
-    assert "post: 0 created, 0 updated, 6 unchanged" in output
+    assert f"post: 0 created, 0 updated, {records_in(content_dir)['post']} unchanged" in output
     assert calls == []
     assert elapsed < 5  # measured: 0.16 s for the six articles, against 0.47 s when every hero is encoded again
 

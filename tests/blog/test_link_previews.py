@@ -1,7 +1,6 @@
 """What a shared link shows: Open Graph and Twitter meta, and the article's own title card."""
 
 import io
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,12 +9,9 @@ from PIL import Image
 
 from blog.models import Post
 from tests.factories import image_bytes, make_author, make_post
+from tests.helpers import meta
 
 pytestmark = pytest.mark.django_db
-
-
-def meta(html: str) -> dict[str, str]:
-    return {m[0]: m[1] for m in re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html)}
 
 
 def stored_size(media_root, name: str) -> tuple[int, int]:
@@ -35,7 +31,7 @@ def test_every_imported_article_has_a_1200_by_630_title_card(media_root):
     assert len({post.card_image.name for post in posts}) == posts.count()
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_the_import_makes_missing_cards_again(media_root):
     import shutil
 

@@ -5,16 +5,11 @@ import pytest
 from django.test import Client
 
 from tests.factories import make_page, make_post, make_staff, stored_image
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 LIBRARY = "/admin/blog/post/media/"
 DELETE = "/admin/blog/post/media/delete/"
-
-
-def signed_in(role: str | None = "Editor") -> Client:
-    client = Client()
-    client.force_login(make_staff(role))
-    return client
 
 
 def test_the_library_lists_heroes_and_body_images_with_alt_text_uses_and_markdown(media_root):
@@ -25,7 +20,7 @@ def test_the_library_lists_heroes_and_body_images_with_alt_text_uses_and_markdow
     page = make_page(title="About us", body=f"![The lamp again](/media/{body})")
     unused = stored_image("body", size=(300, 300), color=(5, 200, 5))
 
-    html = signed_in().get(LIBRARY).content.decode()
+    html = signed_in("Editor").get(LIBRARY).content.decode()
     assert f'src="/media/{hero}"' in html and f'src="/media/{body}"' in html and f'src="/media/{unused}"' in html
     assert "A quiet shore" in html and "A red lamp" in html and "The lamp again" in html
     assert f'href="/admin/blog/post/{post.pk}/change/">Sleep and stress</a>' in html
@@ -36,12 +31,12 @@ def test_the_library_lists_heroes_and_body_images_with_alt_text_uses_and_markdow
 
 
 def test_the_library_is_linked_from_the_article_list(media_root):
-    assert f'href="{LIBRARY}"' in signed_in().get("/admin/blog/post/").content.decode()
+    assert f'href="{LIBRARY}"' in signed_in("Editor").get("/admin/blog/post/").content.decode()
 
 
 def test_the_library_reads_the_same_number_of_queries_for_one_image_or_many(media_root,
                                                                           django_assert_max_num_queries):
-    client = signed_in()
+    client = signed_in("Editor")
     make_post(hero_image=stored_image(color=(1, 1, 1)), hero_alt="A", hero_credit="B")
     with django_assert_max_num_queries(20) as few:
         assert client.get(LIBRARY).status_code == 200
@@ -54,7 +49,7 @@ def test_the_library_reads_the_same_number_of_queries_for_one_image_or_many(medi
 
 
 def test_an_editor_deletes_an_unused_image_after_confirming(media_root):
-    client = signed_in()
+    client = signed_in("Editor")
     unused = stored_image("body", size=(300, 300))
     confirm = client.get(DELETE, {"name": unused})
     assert confirm.status_code == 200 and "csrfmiddlewaretoken" in confirm.content.decode()
@@ -67,13 +62,13 @@ def test_an_editor_deletes_an_unused_image_after_confirming(media_root):
 def test_deleting_a_used_image_is_refused_with_a_sentence(media_root):
     body = stored_image("body", size=(300, 300))
     make_post(body=f"![A lamp](/media/{body})")
-    response = signed_in().post(DELETE, {"name": body}, follow=True)
+    response = signed_in("Editor").post(DELETE, {"name": body}, follow=True)
     assert "still used by an article or a page" in response.content.decode()
     assert (media_root / body).is_file()
 
 
 def test_a_name_outside_the_library_is_refused(media_root):
-    response = signed_in().post(DELETE, {"name": "../settings.py"}, follow=True)
+    response = signed_in("Editor").post(DELETE, {"name": "../settings.py"}, follow=True)
     assert response.status_code == 200 and "not in the media library" in response.content.decode()
 
 

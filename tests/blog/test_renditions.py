@@ -10,8 +10,8 @@ from django.test import Client
 
 from blog.models import Page, Post
 from blog.renditions import responsive_images
-from tests.blog.test_markdown import XSS_PAYLOADS, dangers
 from tests.factories import image_bytes, make_author, make_page, make_post, make_staff, post_form, stored_image
+from tests.xss import XSS_PAYLOADS, dangers
 
 pytestmark = pytest.mark.django_db
 

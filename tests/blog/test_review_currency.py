@@ -14,19 +14,13 @@ from django.test import Client
 from django.utils import timezone
 
 from blog.models import Post, Review, ReviewerProfile
-from tests.blog.conftest import edit_file
 from tests.factories import make_post, make_review, make_reviewer, make_staff, make_tag, post_form
+from tests.helpers import edit_file, signed_in
 
 pytestmark = pytest.mark.django_db
 CHECKLIST = dict.fromkeys(["checked_no_method_detail", "checked_no_sensational_headline", "checked_help_resources"],
                           True)
 SEED_FILE = "blog/001-building-trust-through-trust-issues.md"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def save_in_admin(client: Client, post: Post, **changes):

@@ -11,14 +11,9 @@ from reversion.models import Version
 
 from blog.models import Post, Review
 from tests.factories import make_post, make_reviewer, make_staff, post_form
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(role=None) -> Client:
-    client = Client()
-    client.force_login(make_staff(role))
-    return client
 
 
 def test_the_roles_exist_with_their_permissions():

@@ -9,9 +9,17 @@ import pytest
 from django.test import Client
 
 from blog.models import Post, ShareCount, Vote
-from tests.blog.test_clinical import CHECKLIST, publish_form, signed_in
-from tests.blog.test_link_previews import meta
-from tests.factories import make_crisis_lines, make_helpline, make_post, make_sensitive_post, post_form, stored_image
+from tests.factories import (
+    CHECKLIST,
+    make_crisis_lines,
+    make_helpline,
+    make_post,
+    make_sensitive_post,
+    post_form,
+    publish_form,
+    stored_image,
+)
+from tests.helpers import meta, signed_in
 
 pytestmark = pytest.mark.django_db
 SAME_ORIGIN = {"Origin": "http://testserver"}

@@ -3,11 +3,10 @@ crisis phrase list that search uses (idare.CrisisPhrase)."""
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from blog.models import Post
 from core.models import CrisisPhrase
-from tests.factories import make_review, make_staff, post_form
+from tests.factories import make_review, make_staff, post_form, publish_form
 
 pytestmark = pytest.mark.django_db
 CHECKLIST = {"checked_no_method_detail": "on", "checked_no_sensational_headline": "on",
@@ -22,12 +21,6 @@ def editor(db) -> Client:
     client = Client()
     client.force_login(make_staff("Editor"))
     return client
-
-
-def publish_form(**overrides) -> dict:
-    now = timezone.localtime()
-    return post_form(status="published", published_at_0=f"{now:%Y-%m-%d}", published_at_1=f"{now:%H:%M:%S}",
-                     **overrides)
 
 
 def test_an_unflagged_article_using_those_words_is_refused_with_the_phrases_named(editor):

@@ -16,9 +16,9 @@ from blog.voters import SIGNING_SALT, VOTER_COOKIE
 from core.models import DailySalt, RateLimitCounter
 from core.ratelimit import network_key, parse_ranges
 from tests.factories import make_post
+from tests.helpers import SAME_ORIGIN, vote
 
 pytestmark = pytest.mark.django_db
-SAME_ORIGIN = "http://testserver"
 
 
 def signed_cookie(value: str, salt: str = SIGNING_SALT) -> str:
@@ -26,13 +26,6 @@ def signed_cookie(value: str, salt: str = SIGNING_SALT) -> str:
     response = HttpResponse()
     response.set_signed_cookie(VOTER_COOKIE, value, salt=salt)
     return response.cookies[VOTER_COOKIE].value
-
-
-def vote(client: Client, post: Post, *, json_answer: bool = True, **headers):
-    headers = {"Origin": SAME_ORIGIN, **headers}
-    if json_answer:
-        headers.setdefault("Accept", "application/json")
-    return client.post(f"{post.get_absolute_url()}upvote/", headers={k: v for k, v in headers.items() if v is not None})
 
 
 def state(client: Client, post: Post) -> dict:

@@ -2,25 +2,10 @@
 under the same strict Content-Security-Policy as the public site."""
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username="editor", password="a long editor password"):
-    page.goto("/admin/login/?next=/admin/blog/post/add/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(lambda url: "/two-factor/" in url or url.endswith("/admin/blog/post/add/"))
-    if "/two-factor/" in page.url:  # a superuser can open enquiries: the second step, as a phone would
-        device = TOTPDevice.objects.get(user__username=username)
-        device.last_t = -1  # the same person signing in again within 30 seconds, in another browser
-        device.save(update_fields=["last_t"])
-        page.fill("#id_token", f"{totp(device.bin_key):06d}")
-        page.click("input[type=submit]")
-    page.wait_for_url("**/admin/blog/post/add/")
 
 
 def test_markdown_preview_updates_live_and_is_sanitized(browsing, editor):

@@ -5,22 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import Autosave, Post
-from tests.browser.test_admin_editor import sign_in
-from tests.browser.test_editor_workflow import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations_in_admin as assert_no_axe_violations
+from tests.browser.helpers import reopen, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def reopen(page):
-    """Closes the tab (no "Leave site?" question: a crash asks nothing) and opens a new one in the same
-    browser, signed in, watched by the same recorder (the context's third-party guard stays)."""
-    context, recorder = page.context, page.recorder
-    page.close()
-    page = context.new_page()
-    page.on("console", lambda message: recorder.on_console(page.url, message))
-    page.on("pageerror", lambda error: recorder.console.append(f"[uncaught] on {page.url}: {error}"))
-    page.recorder = recorder
-    return page
 
 
 def test_typed_text_is_autosaved_and_restored_after_the_tab_is_closed(browsing, editor):

@@ -6,23 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import Post
-from tests.browser.test_editor_workflow import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations_in_admin as assert_no_axe_violations
+from tests.browser.helpers import signed_in_page as signed_in
 from tests.factories import make_post, make_staff
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a long staff password"
-
-
-def signed_in(browsing, username: str, **context):
-    page = browsing.new_page(**context)
-    page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
-
 
 def test_a_draft_goes_from_writer_to_editor_and_back_through_the_desk(browsing):
     make_staff("Writer", username="desk-writer")

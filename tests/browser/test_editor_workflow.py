@@ -14,20 +14,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from blog.models import Post
-from tests.browser.test_admin_editor import sign_in
-from tests.browser.test_pages import assert_no_axe_violations as axe_check
+from tests.browser.helpers import assert_no_axe_violations_in_admin as assert_no_axe_violations
+from tests.browser.helpers import sign_in
 from tests.factories import image_bytes
 
 pytestmark = pytest.mark.browser
-
-
-def assert_no_axe_violations(page, label: str) -> None:
-    """axe-core, then forget the inline-style CSP reports that axe's own injected checks cause on the
-    admin's pages (they appear only while axe runs; the pages themselves apply no inline style)."""
-    before = len(page.recorder.console)
-    axe_check(page, label)
-    page.recorder.console[before:] = [line for line in page.recorder.console[before:]
-                                      if "Applying inline style violates" not in line]
 
 
 def test_an_editor_writes_previews_schedules_and_readers_see_it(browsing, editor, tmp_path):
@@ -81,6 +72,7 @@ def test_an_editor_writes_previews_schedules_and_readers_see_it(browsing, editor
     reader = browsing.new_page()
     assert reader.goto("/blog/sleep-and-worry/").status == 404
     reader.recorder.console.clear()  # Chromium logs the 404 we asked for
+    # Real time: Chromium, another process, keeps its own clock, which time-machine cannot move.
     time.sleep(max(0.0, (moment - timezone.localtime()).total_seconds()) + 0.5)
     response = reader.goto("/blog/sleep-and-worry/")
     assert response.status == 200

@@ -19,10 +19,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from blog.models import EditorialEvent, Post
-from tests.browser.test_autosave import reopen
-from tests.browser.test_desk import signed_in
-from tests.browser.test_editor_workflow import assert_no_axe_violations
-from tests.browser.test_media import DROP_AN_IMAGE
+from tests.browser.helpers import DROP_AN_IMAGE, reopen
+from tests.browser.helpers import assert_no_axe_violations_in_admin as assert_no_axe_violations
+from tests.browser.helpers import signed_in_page as signed_in
 from tests.factories import image_bytes, make_post, make_reviewer, make_staff
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from engage.models import Programme, Registration
 from engage.tokens import confirmation_path, registration_url
-from tests.browser.test_pages import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations
 from tests.factories import make_programme, make_session
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from blog.models import Post, ShareCount, Vote
-from tests.browser.test_pages import ARTICLE, ARTICLE_SLUG, assert_no_axe_violations, visit
+from tests.browser.helpers import ARTICLE, ARTICLE_SLUG, assert_no_axe_violations, visit
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """/help/ on a phone: the open-now lines and "Can't talk right now?" readable at 390 px, axe-clean."""
 
-from tests.browser.test_pages import assert_no_axe_violations, visit
+from tests.browser.helpers import assert_no_axe_violations, visit
 
 
 def test_help_at_390px_has_no_sideways_scroll_and_no_violations(browsing):

@@ -8,26 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import Post
-from tests.browser.test_admin_editor import sign_in
-from tests.browser.test_editor_workflow import assert_no_axe_violations
+from tests.browser.helpers import DROP_AN_IMAGE, sign_in
+from tests.browser.helpers import assert_no_axe_violations_in_admin as assert_no_axe_violations
 from tests.factories import make_post, stored_image
 
 pytestmark = pytest.mark.browser
-
-DROP_AN_IMAGE = """async (selector) => {
-  const canvas = document.createElement("canvas");
-  canvas.width = 120; canvas.height = 80;
-  const context = canvas.getContext("2d");
-  context.fillStyle = "#c0392b"; context.fillRect(0, 0, 120, 80);
-  const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
-  const transfer = new DataTransfer();
-  transfer.items.add(new File([blob], "dropped.png", { type: "image/png" }));
-  const target = document.querySelector(selector);
-  for (const type of ["dragenter", "dragover", "drop"]) {
-    target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
-  }
-}"""
-
 
 def test_an_image_dropped_onto_the_text_is_uploaded_and_its_markdown_inserted(browsing, editor, media_root):
     page = browsing.new_page()

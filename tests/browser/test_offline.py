@@ -10,7 +10,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from support.models import Helpline
-from tests.browser.test_pages import ARTICLE, assert_no_axe_violations, intercept_neutral_site
+from tests.browser.helpers import ARTICLE, assert_no_axe_violations, intercept_neutral_site
 
 pytestmark = pytest.mark.browser
 

@@ -7,22 +7,25 @@ recorded), logged no console error and broke no Content-Security-Policy rule.
 from __future__ import annotations
 
 import contextlib
-import re
-from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from blog.models import Post
+from tests.browser.helpers import (
+    ARTICLE,
+    ARTICLE_SLUG,
+    EXPECTED_STATUS,
+    MISSING,
+    assert_no_axe_violations,
+    intercept_neutral_site,
+    visit,
+)
 
 pytestmark = pytest.mark.browser
 
-ARTICLE = "/blog/building-trust-through-trust-issues/"
-ARTICLE_SLUG = "building-trust-through-trust-issues"
-MISSING = "/blog/no-such-article/"
 PAGES = {
     "home": "/",
     "blog-index": "/blog/",
@@ -39,38 +42,7 @@ PAGES = {
     "author": "/blog/author/idare-team/",
     "not-found": MISSING,
 }
-EXPECTED_STATUS = {MISSING: 404}
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-AXE = Axe()
 NARROW = {"width": 320, "height": 640}
-
-
-def visit(page, path: str):
-    """Open `path` on the live server, check its status, and wait until it has fully loaded."""
-    response = page.goto(path, wait_until="load")
-    assert response is not None, f"no response for {path}"
-    expected = EXPECTED_STATUS.get(path, 200)
-    assert response.status == expected, f"{path} answered {response.status}, expected {expected}"
-    return response
-
-
-def assert_no_axe_violations(page, label: str) -> None:
-    page.evaluate("document.fonts.ready.then(() => true)")
-    violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
-    if not violations:
-        return
-    lines = [f"axe-core found {len(violations)} WCAG violation(s) on {label} ({page.url}):"]
-    for violation in violations:
-        lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']} ({violation['helpUrl']})")
-        for node in violation["nodes"]:
-            target = " ".join(str(part) for part in node["target"])
-            lines.append(f"    target: {target}")
-            lines.append(f"      html: {node['html'][:200]}")
-            summary = (node.get("failureSummary") or "").replace("\n", " ")
-            if summary:
-                lines.append(f"      why:  {summary[:300]}")
-    pytest.fail("\n".join(lines), pytrace=False)
 
 
 def ignore_expected_status_error(page, path: str) -> None:
@@ -83,18 +55,6 @@ def ignore_expected_status_error(page, path: str) -> None:
             for line in page.recorder.console
             if not (f"status of {status}" in line and "Failed to load resource" in line and line.endswith(document))
         ]
-
-
-def intercept_neutral_site(page, url: str) -> None:
-    """Answer every request to `url`'s origin with a tiny neutral page: there is no internet here."""
-    parts = urlsplit(url)
-    pattern = re.compile(rf"^{re.escape(parts.scheme)}://{re.escape(parts.netloc)}(/|$)")
-    page.route(
-        pattern,
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<!doctype html><title>Neutral</title><p>neutral page</p>"
-        ),
-    )
 
 
 # Accessibility (axe-core, WCAG 2.2 AA) ------------------------------------------------------------

@@ -4,7 +4,7 @@ one or two lines, sensitive articles named in words, axe-clean."""
 import pytest
 
 from blog.models import Post
-from tests.browser.test_editor_workflow import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations_in_admin as assert_no_axe_violations
 from tests.factories import make_post, make_staff
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engage.models import Programme
-from tests.browser.test_pages import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations
 from tests.factories import make_post
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_pages import assert_no_axe_violations, visit
+from tests.browser.helpers import assert_no_axe_violations, visit
 from tests.factories import make_sensitive_post
 
 pytestmark = pytest.mark.browser

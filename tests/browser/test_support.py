@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.models import ContactMessage, Enquiry
-from tests.browser.test_pages import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import Post, length_note
-from tests.browser.test_admin_editor import sign_in
-from tests.browser.test_editor_workflow import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations_in_admin as assert_no_axe_violations
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

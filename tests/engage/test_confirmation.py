@@ -16,6 +16,7 @@ from django.utils import timezone
 from engage.models import Registration, Session
 from engage.tokens import confirmation_path, token_for
 from tests.factories import make_programme, make_session
+from tests.helpers import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +47,6 @@ def frozen_clock(monkeypatch):
 
 def register(client, session, **overrides):
     return client.post(session.get_register_url(), {**PERSON, **overrides})
-
-
-def text_of(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def places(session) -> tuple[int, int]:

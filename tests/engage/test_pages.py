@@ -1,7 +1,6 @@
 """/engage/ and its programme pages, as a reader sees them."""
 
 import datetime
-import re
 
 import pytest
 from django.db import connection
@@ -10,15 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from engage.models import Programme
 from tests.factories import make_programme, make_session
+from tests.helpers import text_of
 
 pytestmark = pytest.mark.django_db
 
 
-def text_of(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("programmes")
 def test_engage_lists_the_seeded_programmes_each_with_its_own_page():
     reader = Client()
     html = reader.get("/engage/").content.decode()
@@ -30,7 +26,7 @@ def test_engage_lists_the_seeded_programmes_each_with_its_own_page():
     assert kinds == {"workshop", "circle", "campus", "workplace", "volunteering"}
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("programmes")
 def test_every_seeded_listing_is_labelled_an_example_wherever_it_shows(client):
     index = text_of(client.get("/engage/"))
     assert index.count("Example listing: not a real programme") == Programme.objects.count()
@@ -44,7 +40,7 @@ def test_every_seeded_listing_is_labelled_an_example_wherever_it_shows(client):
             assert "Example listing: not a real session" in text_of(client.get(session.get_register_url()))
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("programmes")
 def test_seeded_sessions_lie_in_the_future():
     from engage.models import Session
 
@@ -142,7 +138,7 @@ def test_queries_per_page_do_not_grow_with_programmes_and_sessions(client):
     assert after == before and max(after.values()) <= 3
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("programmes")
 def test_engage_links_to_help_and_to_the_contact_form_for_partnerships(client):
     html = client.get("/engage/").content.decode()
     assert 'href="/help/"' in html and 'href="/contact/?topic=partnerships"' in html
@@ -162,7 +158,7 @@ def test_the_privacy_notice_describes_registrations_as_built(client, settings):
         assert promise in section, promise
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("programmes")
 def test_home_tiles_describe_support_and_engage_as_they_are(client):
     make_session(make_programme())
     html = client.get("/").content.decode()

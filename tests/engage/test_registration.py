@@ -16,6 +16,7 @@ from django.utils import timezone
 from engage.models import Registration, Session
 from engage.tokens import confirmation_path, token_for
 from tests.factories import make_programme, make_session
+from tests.helpers import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +40,6 @@ def register(client, session, **overrides):
     if response.status_code == 303:
         assert client.post(confirmation_path(Registration.objects.order_by("-pk").first())).status_code == 303
     return response
-
-
-def text_of(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from support.models import ContactMessage, Enquiry
-from tests.support.conftest import staff
+from tests.factories import contact_answers, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +17,13 @@ FORM = "/contact/"
 MARKER = "Zq7marker"
 
 
-def answers(**overrides) -> dict:
-    data = {"name": "Ravi", "reply_by": "email", "email": "ravi@example.com", "phone": "", "topic": "press",
-            "message": "A question for you", "consent": "on", "website": ""}
-    return {**data, **overrides}
-
 
 def test_the_contact_form_owns_the_address_before_the_standing_pages():
     assert reverse("contact:form") == "/contact/"
     assert resolve("/contact/").view_name == "contact:form"
 
 
-def test_the_page_keeps_its_own_text_with_the_facts_only_idare_can_supply(client, content):
+def test_the_page_keeps_its_own_text_with_the_facts_only_idare_can_supply(client, one_article_content):
     html = client.get(FORM).content.decode()
     assert "Contact iDare" in html and "as soon as we can" in html and "to be confirmed" not in html
     assert 'action="/contact/"' in html and "not an emergency service" in html and 'href="/help/"' in html
@@ -60,7 +55,7 @@ def test_an_odd_topic_is_ignored(client, query):
 
 
 def test_a_message_is_stored_encrypted_and_answered_with_a_private_page(client):
-    response = client.post(FORM, answers(name=MARKER, message=f"{MARKER} says hello"))
+    response = client.post(FORM, contact_answers(name=MARKER, message=f"{MARKER} says hello"))
     assert response.status_code == 303 and response["Location"].startswith("/contact/received/")
     message = ContactMessage.objects.get()
     assert (message.name, message.topic, message.reply_by, message.email, message.phone) == (
@@ -95,7 +90,7 @@ INVALID = {
 
 @pytest.mark.parametrize("change", INVALID.values(), ids=INVALID.keys())
 def test_every_invalid_answer_gives_the_form_back_and_stores_nothing(client, change):
-    response = client.post(FORM, answers(**change))
+    response = client.post(FORM, contact_answers(**change))
     assert response.status_code == 400 and "There is a problem" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert ContactMessage.objects.count() == 0 and len(mail.outbox) == 0
@@ -103,9 +98,9 @@ def test_every_invalid_answer_gives_the_form_back_and_stores_nothing(client, cha
 
 def test_staff_are_told_without_the_content_and_the_sender_gets_a_neutral_confirmation(client, django_user_model,
                                                                                       settings):
-    staff(django_user_model, "press-desk", "handle_contact_message", email="press@idare.example")
-    staff(django_user_model, "counsellor", "handle_enquiry", email="counsellor@idare.example")
-    client.post(FORM, answers(name=MARKER, message=f"{MARKER} hello"))
+    make_staff(username="press-desk", permissions=["handle_contact_message"], email="press@idare.example")
+    make_staff(username="counsellor", permissions=["handle_enquiry"], email="counsellor@idare.example")
+    client.post(FORM, contact_answers(name=MARKER, message=f"{MARKER} hello"))
     message = ContactMessage.objects.get()
     notice, confirmation = mail.outbox
     assert notice.to == ["press@idare.example"] and notice.subject == "New message received"
@@ -117,7 +112,7 @@ def test_staff_are_told_without_the_content_and_the_sender_gets_a_neutral_confir
 
 
 def test_a_marker_in_every_field_reaches_no_log_and_no_url(client, all_logs):
-    marked = answers(name=MARKER, email=f"{MARKER}@example.com", message=f"{MARKER} hello")
+    marked = contact_answers(name=MARKER, email=f"{MARKER}@example.com", message=f"{MARKER} hello")
     bad = client.post(FORM, {**marked, "consent": ""})
     done = client.post(FORM, marked)
     thanks = client.get(done["Location"])
@@ -127,7 +122,7 @@ def test_a_marker_in_every_field_reaches_no_log_and_no_url(client, all_logs):
 
 
 def test_the_sender_can_withdraw_the_message(client):
-    thanks = client.get(client.post(FORM, answers())["Location"])
+    thanks = client.get(client.post(FORM, contact_answers())["Location"])
     link = re.search(r'href="(/contact/withdraw/[^"]+)"', thanks.content.decode()).group(1)
     assert client.get(link).status_code == 200 and ContactMessage.objects.count() == 1
     done = client.post(link)
@@ -140,8 +135,8 @@ def test_the_sender_can_withdraw_the_message(client):
 
 def test_messages_and_enquiries_have_their_own_rate(client, settings, languages):
     settings.IDARE_CONTACT_RATE = "1/hour"
-    assert client.post(FORM, answers()).status_code == 303
-    assert client.post(FORM, answers()).status_code == 429
+    assert client.post(FORM, contact_answers()).status_code == 303
+    assert client.post(FORM, contact_answers()).status_code == 429
     enquiry = {"age": "adult", "name": "A", "reply_by": "phone", "phone": "98450 12345",
                "safe_to_leave_message": "yes", "language": "english", "mode": "online", "budget": "free",
                "consent": "on"}
@@ -150,11 +145,11 @@ def test_messages_and_enquiries_have_their_own_rate(client, settings, languages)
 
 
 def test_without_the_csrf_token_nothing_is_stored():
-    assert Client(enforce_csrf_checks=True).post(FORM, answers()).status_code == 403
+    assert Client(enforce_csrf_checks=True).post(FORM, contact_answers()).status_code == 403
     assert ContactMessage.objects.count() == 0
 
 
-def test_support_and_about_lead_to_the_contact_form(client, content):
+def test_support_and_about_lead_to_the_contact_form(client, one_article_content):
     assert 'href="/contact/"' in client.get("/support/").content.decode()
     about = client.get("/about/").content.decode()
     assert 'href="/contact/"' in about and "Send us a message" in about

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from support.models import Provider
-from tests.factories import image_bytes, make_provider
-from tests.support.conftest import logged_in, staff
+from tests.factories import image_bytes, make_provider, make_staff
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +210,7 @@ def test_a_photo_is_checked_and_re_encoded_without_its_metadata(django_user_mode
     from tests.factories import make_language
 
     english = make_language("English")
-    client = logged_in(staff(django_user_model, "boss", superuser=True))
+    client = signed_in(make_staff(username="boss", superuser=True), second_step=True)
     upload = SimpleUploadedFile("face.jpg", image_bytes("JPEG", size=(1600, 1200), exif=b"Exif\x00\x00secret-gps"),
                                 content_type="image/jpeg")
     response = client.post("/admin/support/provider/add/", provider_form(languages=[english.pk], photo=upload))

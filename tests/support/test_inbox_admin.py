@@ -11,8 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from support.models import ContactMessage, Enquiry, StaffAccess
-from tests.factories import make_contact_message, make_enquiry
-from tests.support.conftest import logged_in, staff
+from tests.factories import make_contact_message, make_enquiry, make_staff
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ MESSAGES = "/admin/support/contactmessage/"
 
 @pytest.fixture
 def handler(django_user_model):
-    return staff(django_user_model, "handler", "handle_enquiry")
+    return make_staff(username="handler", permissions=["handle_enquiry"])
 
 
 @pytest.fixture
@@ -30,14 +30,14 @@ def editor(django_user_model):
     """Staff with every other permission of the site, but not this one."""
     from django.contrib.auth.models import Permission
 
-    user = staff(django_user_model, "editor")
+    user = make_staff(username="editor", superuser=False)
     user.user_permissions.set(Permission.objects.exclude(codename__in=["handle_enquiry", "handle_contact_message"]))
     return user
 
 
 def test_staff_without_the_permission_get_403_even_by_url(editor):
     enquiry, message = make_enquiry(), make_contact_message()
-    client = logged_in(editor)
+    client = signed_in(editor, second_step=True)
     for url in (ENQUIRIES, f"{ENQUIRIES}{enquiry.pk}/change/", f"{ENQUIRIES}{enquiry.pk}/delete/",
                 f"{ENQUIRIES}{enquiry.pk}/history/", MESSAGES, f"{MESSAGES}{message.pk}/change/"):
         assert client.get(url).status_code == 403, url
@@ -49,18 +49,18 @@ def test_staff_without_the_permission_get_403_even_by_url(editor):
 
 def test_the_enquiry_permission_does_not_open_contact_messages(handler):
     message = make_contact_message()
-    assert logged_in(handler).get(f"{MESSAGES}{message.pk}/change/").status_code == 403
+    assert signed_in(handler, second_step=True).get(f"{MESSAGES}{message.pk}/change/").status_code == 403
 
 
 def test_the_list_shows_no_ones_details(handler):
     make_enquiry(name="Zq7name", email="zq7@example.com", help_with="Zq7words")
-    html = logged_in(handler).get(ENQUIRIES).content.decode()
+    html = signed_in(handler, second_step=True).get(ENQUIRIES).content.decode()
     assert "Zq7" not in html.replace("zq7", "Zq7") and "New" in html
 
 
 def test_opening_an_enquiry_shows_it_and_records_who_and_when(handler):
     enquiry = make_enquiry(name="Asha", help_with="Worry at work", safe_to_leave_message=False)
-    client = logged_in(handler)
+    client = signed_in(handler, second_step=True)
     html = client.get(f"{ENQUIRIES}{enquiry.pk}/change/").content.decode()
     assert "Asha" in html and "Worry at work" in html and "asha@example.com" in html
     assert "NO: never leave a message" in html
@@ -72,17 +72,18 @@ def test_opening_an_enquiry_shows_it_and_records_who_and_when(handler):
 
 
 def test_opening_a_contact_message_is_recorded_too(django_user_model):
-    desk = staff(django_user_model, "desk", "handle_contact_message")
+    desk = make_staff(username="desk", permissions=["handle_contact_message"])
     message = make_contact_message(message="About a workshop")
-    assert "About a workshop" in logged_in(desk).get(f"{MESSAGES}{message.pk}/change/").content.decode()
+    page = signed_in(desk, second_step=True).get(f"{MESSAGES}{message.pk}/change/")
+    assert "About a workshop" in page.content.decode()
     assert StaffAccess.objects.get().contact_message == message
 
 
 def test_triage_changes_status_assignee_and_notes_but_not_what_was_sent(handler, django_user_model):
-    colleague = staff(django_user_model, "colleague", "handle_enquiry")
-    staff(django_user_model, "outsider")
+    colleague = make_staff(username="colleague", permissions=["handle_enquiry"])
+    make_staff(username="outsider", superuser=False)
     enquiry = make_enquiry(name="Asha")
-    client = logged_in(handler)
+    client = signed_in(handler, second_step=True)
     form = client.get(f"{ENQUIRIES}{enquiry.pk}/change/").content.decode()
     assert ">colleague<" in form and ">outsider<" not in form  # only those who may read it can be assigned
     response = client.post(f"{ENQUIRIES}{enquiry.pk}/change/", {
@@ -96,7 +97,7 @@ def test_triage_changes_status_assignee_and_notes_but_not_what_was_sent(handler,
 
 
 def test_staff_cannot_add_enquiries_in_the_admin(handler):
-    assert logged_in(handler).get(f"{ENQUIRIES}add/").status_code == 403
+    assert signed_in(handler, second_step=True).get(f"{ENQUIRIES}add/").status_code == 403
 
 
 def test_closing_records_when_and_reopening_forgets_it():

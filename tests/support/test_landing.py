@@ -59,7 +59,7 @@ def test_how_it_works_and_what_to_expect_are_editable_markdown(client):
     assert "<script>x</script>" not in html
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_the_seeded_faq_covers_confidentiality_emergencies_and_cancellations(client):
     page = text(client.get("/support/").content.decode())
     for words in ("Is this an emergency service?", "confidentiality has limits set by law",
@@ -73,7 +73,7 @@ def test_the_landing_page_sets_no_cookie_and_links_to_the_contact_form(client):
     assert not response.cookies and 'href="/contact/"' in response.content.decode()
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("one_article_content")
 def test_the_privacy_notice_describes_enquiries_and_messages_as_built(client, settings):
     page = text(client.get("/privacy/").content.decode())
     assert "coming soon" not in page

@@ -7,8 +7,8 @@ from django.conf import settings
 
 from core import snapshots
 from support.models import Helpline
-from tests.conftest import unreachable_database
 from tests.factories import make_helpline
+from tests.helpers import unreachable_database
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_exit_answers_only_get_and_head(client):
     assert client.post("/exit/").status_code == 405
 
 
-def test_every_page_s_quick_exit_link_goes_through_exit(client, content):
+def test_every_page_s_quick_exit_link_goes_through_exit(client, helplines):
     for path in ("/", "/help/", "/offline/"):
         html = client.get(path).content.decode()
         assert re.search(r'<a class="quick-exit" href="/exit/"[^>]* data-quick-exit', html), path
@@ -104,7 +104,7 @@ def test_the_worker_changes_when_a_helpline_changes(client, django_capture_on_co
 # The offline page --------------------------------------------------------------------------------
 
 
-def test_offline_page_lists_every_active_helpline_and_112(client, content):
+def test_offline_page_lists_every_active_helpline_and_112(client, helplines):
     expected = active_numbers()
     assert len(expected) >= 4
     response = client.get("/offline/")
@@ -115,7 +115,7 @@ def test_offline_page_lists_every_active_helpline_and_112(client, content):
     assert "Vandrevala" not in html  # an inactive line stays off
 
 
-def test_offline_page_is_not_indexed_and_sets_no_cookie(client, content):
+def test_offline_page_is_not_indexed_and_sets_no_cookie(client, helplines):
     response = client.get("/offline/")
     assert "noindex" in response["X-Robots-Tag"]
     assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
@@ -124,7 +124,7 @@ def test_offline_page_is_not_indexed_and_sets_no_cookie(client, content):
     assert client.head("/offline/").status_code == 200
 
 
-def test_offline_page_and_worker_answer_while_the_database_is_gone(client, content):
+def test_offline_page_and_worker_answer_while_the_database_is_gone(client, helplines):
     expected = active_numbers()
     assert snapshots.refresh_all() == []
     with unreachable_database():

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from core import snapshots
 from support.models import Helpline
-from tests.conftest import unreachable_database
 from tests.factories import admin_change_data, make_helpline
+from tests.helpers import unreachable_database
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def server_starts() -> None:
     assert snapshots.refresh_all() == []
 
 
-def test_help_lists_every_active_number_while_the_database_is_gone(client, content):
+def test_help_lists_every_active_number_while_the_database_is_gone(client, helplines):
     expected = active_numbers()
     assert len(expected) >= 4
     server_starts()
@@ -48,7 +48,7 @@ def test_help_asks_the_database_nothing_once_the_snapshot_exists(client, django_
         assert client.head("/help/").status_code == 200
 
 
-def test_the_503_page_lists_the_helplines_and_its_help_link_works(client, content):
+def test_the_503_page_lists_the_helplines_and_its_help_link_works(client, helplines):
     expected = active_numbers()
     server_starts()
     with unreachable_database():
@@ -67,7 +67,7 @@ def test_without_any_snapshot_the_503_page_still_offers_112(client, db):
     assert page.status_code == 503 and 'href="tel:112"' in page.content.decode()
 
 
-def test_database_errors_are_logged_without_the_request_details(client, content, caplog):
+def test_database_errors_are_logged_without_the_request_details(client, helplines, caplog):
     with caplog.at_level(logging.ERROR, logger="idare.database"), unreachable_database():
         client.get("/blog/?q=asha.marker%40example.com", headers={"user-agent": "MarkerAgent"})
     records = [r.getMessage() for r in caplog.records if r.name == "idare.database"]

@@ -22,7 +22,6 @@ import pytest
 from django.conf import settings
 
 from tests.servers import ROOT, gunicorn
-from tests.support.test_outage_postgres import cluster  # noqa: F401 - fixture used by name
 
 pytestmark = pytest.mark.postgres
 DEADLINE = 5.0  # the README's promise: the calm 503 within 5 s, whatever the database's state
@@ -40,7 +39,7 @@ def cluster_processes(postmaster: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def frozen(cluster):  # noqa: F811 - the fixture, passed on
+def frozen(cluster):
     stopped = cluster_processes(cluster.postmaster_pid())
     try:
         for pid in stopped:
@@ -53,7 +52,7 @@ def frozen(cluster):  # noqa: F811 - the fixture, passed on
 
 
 @pytest.fixture(scope="module")
-def site(cluster, tmp_path_factory, collected_static):  # noqa: F811
+def site(cluster, tmp_path_factory, collected_static):
     """The cluster migrated and its content imported, as `make serve` does, and the newest article."""
     state = tmp_path_factory.mktemp("frozen")
     env = {
@@ -85,7 +84,7 @@ def timed_get(conn: http.client.HTTPConnection, path: str) -> tuple[int, float]:
 
 
 @pytest.mark.parametrize("page", ["article", "/readyz"])
-def test_a_frozen_database_is_the_503_within_five_seconds_on_kept_connections(cluster, site, page,  # noqa: F811
+def test_a_frozen_database_is_the_503_within_five_seconds_on_kept_connections(cluster, site, page,
                                                                               collected_static):
     state, article = site
     path = article if page == "article" else page
@@ -112,7 +111,7 @@ def test_a_frozen_database_is_the_503_within_five_seconds_on_kept_connections(cl
             reader.close()
 
 
-def test_a_statement_sent_to_a_frozen_database_is_given_up_on_at_its_answer_timeout(cluster):  # noqa: F811
+def test_a_statement_sent_to_a_frozen_database_is_given_up_on_at_its_answer_timeout(cluster):
     """Past the health check: the database freezes between a connection's queries, so the next one
     is sent and never answered. The deadline ends the wait, and the connection is closed for good."""
     from serving.postgresql.base import DeadlineConnection

@@ -1,34 +1,12 @@
 """Production configuration, exercised the way it runs: fresh processes with their environment."""
 
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-like-secret-0123456789",
-    "DJANGO_ALLOWED_HOSTS": "idare.example",
-    "SITE_URL": "https://idare.example",
-    "IDARE_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGVzdHMtb24=",
-    "DJANGO_EMAIL_HOST": "smtp.idare.example",
-}
-
-
-def run(args, env_overrides, *, drop=(), cwd=ROOT, timeout=120):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SITE_URL", "IDARE_"))}
-    env.update(env_overrides)
-    for name in drop:
-        env.pop(name, None)
-    # A database of its own, empty as on a new deployment: never the developer's db.sqlite3, whose
-    # imported content (`make run`) would make the launch checklist's warning the answer.
-    with tempfile.TemporaryDirectory() as scratch:
-        env.setdefault("DATABASE_URL", f"sqlite:///{scratch}/deploy.sqlite3")
-        return subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+from tests.servers import PRODUCTION, ROOT, run
 
 
 def test_without_a_secret_key_production_refuses_to_start_and_says_why():

@@ -124,7 +124,7 @@ def test_a_form_sent_in_pieces_reaches_the_site_whole(server):
                      f"Origin: http://127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                      f"Content-Length: {len(body)}\r\n\r\n".encode())
         for start in range(0, len(body), 1000):
-            time.sleep(0.05)
+            time.sleep(0.05)  # a slow client on a real socket: the server's own timeouts run on real time
             sock.sendall(body[start:start + 1000])
         answer = b""
         while b"</html>" not in answer and (chunk := sock.recv(65536)):
@@ -166,10 +166,10 @@ def test_bodies_past_the_workers_buffer_get_503_until_it_frees(server):
             return sock.recv(100)
 
     hog = post(BODY_BUFFER, first=b"x" * (BODY_BUFFER - 20_000))  # most of the buffer, and it stalls
-    time.sleep(0.3)
+    time.sleep(0.3)  # the server, another process, takes the stalled bytes in
     assert answer(post(30_000)).startswith(b"HTTP/1.1 503 ")
     hog.close()  # gone before it was whole: its bytes are let go
-    time.sleep(0.3)
+    time.sleep(0.3)  # and lets them go in its own time
     assert answer(post(30_000)).startswith(b"HTTP/1.1 403 ")  # read whole: the site refuses it (no CSRF cookie)
 
 

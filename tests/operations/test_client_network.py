@@ -16,9 +16,8 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 
 from core.ratelimit import client_network, parse_ranges
-from tests.factories import make_post
-from tests.servers import ROOT, gunicorn, nginx, request
-from tests.test_deploy import PRODUCTION, run
+from tests.factories import make_post, make_staff
+from tests.servers import PRODUCTION, ROOT, gunicorn, nginx, request, run
 
 PASSWORD = "a long staff password"
 
@@ -79,10 +78,10 @@ def test_a_client_writing_its_own_x_forwarded_for_still_hits_the_upvote_limit(se
 
 
 @pytest.mark.django_db
-def test_a_client_writing_its_own_x_forwarded_for_still_hits_the_admin_lockout(settings, django_user_model):
+def test_a_client_writing_its_own_x_forwarded_for_still_hits_the_admin_lockout(settings):
     settings.IDARE_TRUSTED_PROXY_RANGES = parse_ranges("10.0.0.0/8")
     settings.AXES_FAILURE_LIMIT = 3
-    django_user_model.objects.create_user("writer", password=PASSWORD, is_staff=True)
+    make_staff(username="writer", superuser=False, password=PASSWORD)
 
     def sign_in(password: str, n: int) -> int:
         return Client(REMOTE_ADDR="10.0.0.2").post(

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from django.core import signing
-from django.urls import URLResolver, get_resolver
 
 from serving.logging_privacy import SECRET_PARAMETERS, TOKEN, NoCapabilityFilter, NoQueryStringFilter, redact
+from tests.helpers import url_routes
 from tests.servers import ROOT, gunicorn, request
 
 # Path parameters that name public things. A new parameter must be added here or to
@@ -35,13 +35,9 @@ CAPABILITY_URLS = {"blog:preview", "support:enquiry_received", "support:enquiry_
                    "contact:withdraw", "engage:confirm"}
 
 
-def every_pattern(patterns=None, namespace: str = ""):
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from every_pattern(pattern.url_patterns, inner)
-        else:
-            yield f"{namespace}{pattern.name}", pattern
+def every_pattern():
+    """(namespaced name, the URLPattern) for every route."""
+    return [(name, pattern) for _, name, pattern in url_routes()]
 
 
 def test_every_path_parameter_of_every_route_is_either_public_or_redacted():
@@ -181,7 +177,7 @@ def test_no_signed_link_reaches_the_log_however_it_is_sent(server):
         lines = Path(log).read_text().splitlines()
         if sum('"' in line and "ms" in line for line in lines) >= sent:
             break
-        time.sleep(0.2)
+        time.sleep(0.2)  # gunicorn, another process, writes its access log after answering
     assert sum('"' in line and "ms" in line for line in lines) >= sent, "not every request reached the access log"
     leaks = [line for line in lines if any(secret in line for secret in secrets)]
     assert not leaks, leaks

@@ -2,11 +2,11 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import ROOT
+
 PROBE = "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['OPTIONS'])"
 ENV = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://idare@db.invalid:5432/idare", "PATH": "/usr/bin:/bin"}
 

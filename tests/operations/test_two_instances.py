@@ -141,7 +141,7 @@ def test_a_post_published_in_one_servers_admin_shows_on_both_at_once(two_servers
     while not all(seen.values()) and time.monotonic() < deadline:
         for port in seen:
             seen[port] = seen[port] or b"A quiet new article" in request(port, "GET", "/")[2]
-        time.sleep(CHECK_SECONDS / 4)
+        time.sleep(CHECK_SECONDS / 4)  # two other processes read the version on their own clocks
     assert all(seen.values()), f"still the old home page after {CHECK_SECONDS * 10:.1f} s: {seen}"
     assert request(second, "GET", draft.get_absolute_url())[0] == 200
 

@@ -12,13 +12,8 @@ from django.core.cache import caches
 from blog.models import Post, Vote
 from core.snapshots import refresh_all
 from support.models import ContactMessage, Enquiry
-from tests.blog.test_upvotes import vote
-from tests.conftest import unreachable_database
-from tests.factories import make_helpline, make_language, make_post
-from tests.support.test_contact import answers as contact_answers
-from tests.support.test_enquiry import answers as enquiry_answers
-from tests.test_observatory import production, wsgi_site  # noqa: F401 - fixtures used by name
-from tests.test_pagecache import call
+from tests.factories import contact_answers, enquiry_answers, make_helpline, make_language, make_post
+from tests.helpers import call, unreachable_database, vote
 
 pytestmark = pytest.mark.django_db
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1

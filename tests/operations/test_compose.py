@@ -18,9 +18,8 @@ import yaml
 from django.conf import settings
 
 from core.views import MEDIA_POLICY
-from tests.test_deploy import PRODUCTION, run
+from tests.servers import PRODUCTION, ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 READS = re.compile(r'(?:os\.environ(?:\.get|\.setdefault)?\(|os\.environ\[|env_\w+\()\s*"([A-Z][A-Z0-9_]*)"')
 ENTRYPOINT_VARIABLES = {"MIGRATE", "IMPORT_CONTENT"}
 
@@ -221,7 +220,7 @@ def test_compose_redis_is_bounded_evicts_least_recently_used_and_needs_the_apps_
                 break
             except redis.ConnectionError:
                 assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
+                time.sleep(0.05)  # redis-server, another process, is starting
         assert app.config_get("maxmemory") == {"maxmemory": str(256 * 1024 * 1024)}
         assert app.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
         with pytest.raises(redis.AuthenticationError):

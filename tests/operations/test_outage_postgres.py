@@ -10,10 +10,8 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -21,75 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from tests.servers import ROOT, Cluster, free_port
 
 pytestmark = pytest.mark.postgres
 
-ROOT = Path(__file__).resolve().parents[2]
 CONNECT_TIMEOUT = 2
 STATEMENT_TIMEOUT = 2
 SLACK = 1  # the calm 503 arrives within the timeout plus a second
-
-
-def pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Cluster:
-    bin: Path
-    data: Path
-    port: int
-    prefix: list[str]
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/idare"
-
-    def ctl(self, *args: str) -> None:
-        subprocess.run([*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.data), *args],
-                       check=True, capture_output=True, timeout=60)
-
-    def postmaster_pid(self) -> int:
-        return int((self.data / "postmaster.pid").read_text().split()[0])
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    if connection.vendor != "postgresql":
-        pytest.skip("the outage is tried on PostgreSQL: set DATABASE_URL (CI does)")
-    binaries = pg_bin()
-    if binaries is None:
-        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
-    # initdb refuses to run as root: the cluster then belongs to the postgres user, in a folder it owns.
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    root = Path(tempfile.mkdtemp(prefix="idare-outage-"))
-    if prefix:
-        shutil.chown(root, "postgres")
-    data, port = root / "data", free_port()
-    subprocess.run([*prefix, str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                    "-E", "UTF8", "--no-sync"], check=True, capture_output=True, timeout=120)
-    found = Cluster(binaries, data, port, prefix)
-    found.ctl("-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "-l", str(root / "log"),
-              "-w", "start")
-    try:
-        subprocess.run([*prefix, str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                        "idare"], check=True, capture_output=True, timeout=60)
-        yield found
-    finally:
-        with_pid = (data / "postmaster.pid").exists()
-        if with_pid:
-            os.kill(found.postmaster_pid(), signal.SIGCONT)
-            subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                           capture_output=True, timeout=60)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +68,7 @@ def server(cluster, tmp_path_factory):
                     break
             except OSError:
                 pass
-            time.sleep(0.25)
+            time.sleep(0.25)  # gunicorn, another process, is starting
         else:
             pytest.fail("gunicorn did not become ready:\n" + (state / "gunicorn.log").read_text())
         yield Server(base, state / "var" / "snapshots")

@@ -21,9 +21,8 @@ from moto.server import ThreadedMotoServer
 from blog.models import Post
 from core.views import MEDIA_POLICY
 from tests.factories import image_bytes, make_author, make_post, stored_image
-from tests.servers import free_port, nginx, request
+from tests.servers import ROOT, free_port, nginx, request
 
-ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = {"access_key": "moto-test-key", "secret_key": "moto-test-secret", "region_name": "us-east-1"}
 
 
