@@ -1,21 +1,17 @@
-import datetime
+"""Authors, tags, articles and standing pages: what readers read, and the rules that keep it
+right (the published rule, the safe-messaging checklist, reviews bound to the text)."""
+
 import html
 import math
 import re
-import secrets
 
 import reversion
 from anyascii import anyascii
-from django.apps import apps
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -24,7 +20,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from PIL import Image, UnidentifiedImageError
-from reversion.models import Version
 
 from blog.cards import (
     CARD_DESIGN,
@@ -35,9 +30,9 @@ from blog.cards import (
     render_hero_card,
     render_neutral_card,
 )
+from blog.models import FOCAL_RANGE_MESSAGE, focal_in_range, hero_upload_to  # PKG
 from blog.renditions import (
     HERO_RATIO,
-    delete_with_renditions,
     make_renditions,
     media_names,
     picture,
@@ -46,9 +41,10 @@ from blog.renditions import (
 from core.images import hashed_file, store_image
 from core.markdown import render_markdown
 from core.models import ImportedContent, content_digest
-from core.ratelimit import parse_rate, within_allowance
 
 WORDS_PER_MINUTE = 200
+
+
 # Letters, digits and "_" (Unicode): static/js/admin-words.js counts with [\p{L}\p{N}_]+, the same set.
 WORD = re.compile(r"\w+")
 
@@ -120,8 +116,11 @@ class Tag(models.Model):
 
 # The long texts of an article: a listing or a related-articles box never shows them.
 ARTICLE_TEXTS = ("body", "body_html", "body_text", "sources", "sources_html")
+
+
 # The Markdown sources: the article page shows their rendered HTML.
 MARKDOWN_SOURCES = ("body", "sources")
+
 
 # How many of the newest tag links `related_to` ranks (see there).
 RELATED_WINDOW = 500
@@ -155,6 +154,7 @@ class PostQuerySet(models.QuerySet):
         """Annotates, from the latest clinical review: `last_reviewed_on`, `next_review_due`,
         `changed_since_review` (the reviewed text changed after it) and `review_current` (it covers
         today's text and its reviewer's profile is active: only then is it shown to readers)."""
+        from blog.models.editorial import Review  # here: that module imports this one
         latest = Review.objects.filter(post=OuterRef("pk")).order_by("-reviewed_on", "-pk")
         covers = Q(latest_review_digest=F("text_digest"))
         return self.annotate(
@@ -176,6 +176,7 @@ class PostQuerySet(models.QuerySet):
 
     def with_upvoted_by(self, voter: str | None):
         """Annotates `upvoted`: whether this voter (a voter key, or None) upvoted each post."""
+        from blog.models.engagement import Vote  # here: that module imports this one
         if voter is None:
             return self.annotate(upvoted=models.Value(False))
         return self.annotate(upvoted=Exists(Vote.objects.filter(post=OuterRef("pk"), voter=voter)))
@@ -183,6 +184,7 @@ class PostQuerySet(models.QuerySet):
     def with_uncounted_upvote_by(self, voter: str | None):
         """Annotates `upvote_uncounted`: whether this voter's upvote is kept for them only (its
         network had used up the day's allowance for the post)."""
+        from blog.models.engagement import Vote  # here: that module imports this one
         if voter is None:
             return self.annotate(upvote_uncounted=models.Value(False))
         return self.annotate(upvote_uncounted=Exists(
@@ -223,22 +225,10 @@ class PostQuerySet(models.QuerySet):
         return self.published().exclude(pk=post.pk).exclude(sensitive=True)
 
 
-def hero_upload_to(instance, filename):
-    return f"posts/{filename}"
-
-
-FOCAL_RANGE_MESSAGE = _("Give the focal point as a percentage from 0 to 100 (50 is the middle of the image).")
-
-
-def focal_in_range(value: int) -> None:
-    """Next to the field in a form; the database's constraint says the same to any other path."""
-    if not 0 <= value <= 100:
-        raise ValidationError(FOCAL_RANGE_MESSAGE, code="focal_range")
-
-
 SENSITIVE_NOT_FEATURED = _("A sensitive article is never featured on the home page: untick “Featured”, or "
                            "untick “Sensitive topic” if the article is not about suicide, self-harm, abuse or "
                            "eating disorders.")
+
 
 SAFE_MESSAGING_CHECKLIST = {
     "checked_no_method_detail": "No detail of methods or means of self-harm or suicide",
@@ -250,6 +240,8 @@ SAFE_MESSAGING_CHECKLIST = {
 
 # What a clinical review covers: a change to any of these, however small, puts the review out of date.
 REVIEWED_FIELDS = ("title", "subtitle", "body", "sources", "content_note")
+
+
 # What the safe-messaging check reads: a change to any of these after the check calls for a new one.
 SAFE_MESSAGING_READS = ("title", "subtitle", "body", "content_note", "hero_image", "hero_alt")
 
@@ -447,6 +439,11 @@ class Post(ImportedContent):
         return self.title
 
     def save(self, *args, **kwargs):
+        from blog.models.editorial import SlugRedirect  # here: that module imports this one
+        from blog.models.media import (  # here: that module imports this one
+            delete_card_unless_used,
+            delete_images_unless_used,
+        )
         previous = (Post.objects.filter(pk=self.pk).values(
             "slug", "status", "hero_image", "social_image", "text_digest", "editorial_state", "published_at",
             *SAFE_MESSAGING_READS, *SAFE_MESSAGING_CHECKLIST).first() if self.pk else None)
@@ -549,6 +546,7 @@ class Post(ImportedContent):
                          approval_lapsed: bool) -> None:
         """The review history also shows when the article went out, came back, or lost its approval.
         The content import (no `publisher`) publishes as nobody and logs nothing."""
+        from blog.models.editorial import EditorialEvent  # here: that module imports this one
         if not hasattr(self, "publisher"):
             return
         before = previous["editorial_state"] if previous else self.editorial_state
@@ -661,12 +659,14 @@ class Post(ImportedContent):
         review whose reviewer's profile an administrator deactivated shows nothing either:
         deactivating says iDare no longer stands behind that name and credential, and readers
         cannot tell a past credential from a present one."""
+        from blog.models.editorial import Review  # here: that module imports this one
         if not self.pk:
             return None
         review = Review.objects.filter(post_id=self.pk).select_related("reviewer__reviewer_profile").first()
         return review if review is not None and review.covers(self) else None
 
     def _keep_old_address(self, old_slug: str, *, was_published: bool) -> None:
+        from blog.models.editorial import SlugRedirect  # here: that module imports this one
         if old_slug != self.slug and was_published:
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"post": self})
 
@@ -823,6 +823,7 @@ class Page(ImportedContent):
         return self.title
 
     def save(self, *args, **kwargs):
+        from blog.models.media import delete_images_unless_used  # here: that module imports this one
         previous = Page.objects.filter(pk=self.pk).values_list("body", flat=True).first() if self.pk else None
         self.body_html = responsive_images(render_markdown(self.body))
         super().save(*args, **kwargs)
@@ -836,278 +837,6 @@ class Page(ImportedContent):
         if self.slug in reserved_page_slugs():
             raise ValidationError({"slug": f"/{self.slug}/ belongs to the site itself, so a page there could never "
                                            "be reached. Choose another address."})
-
-
-class VoteQuerySet(models.QuerySet):
-    def toggle(self, post_id: int, voter: str, network: str) -> tuple[bool, int, bool]:
-        """Adds this voter's upvote, or takes it back. Returns (upvoted, the post's count, counted).
-
-        A new upvote counts only while its network (a network_key) has some of the day's allowance
-        for this post left (IDARE_UPVOTE_COUNT_RATE): past that it is kept for the voter, whose button
-        shows it, but the public count does not move. Taking an upvote back never gives the
-        allowance back, so a script cannot add, take back and add again with fresh cookies.
-
-        The post's row is locked first, so one post's toggles run one at a time (another post's are
-        not held up), and the counter moves in the same transaction as the rows it counts."""
-        with transaction.atomic():
-            Post.objects.select_for_update().filter(pk=post_id).values_list("pk").get()
-            mine = self.filter(post_id=post_id, voter=voter)
-            existing = mine.values_list("counted", flat=True).first()
-            if existing is not None:
-                mine.delete()
-                counted, change = existing, -1 if existing else 0
-            else:
-                counted = within_allowance(f"upvote:{post_id}", network,
-                                           parse_rate(settings.IDARE_UPVOTE_COUNT_RATE))
-                self.create(post_id=post_id, voter=voter, counted=counted)
-                change = 1 if counted else 0
-            if change:
-                Post.objects.filter(pk=post_id).update(upvote_count=F("upvote_count") + change)
-            count = Post.objects.filter(pk=post_id).values_list("upvote_count", flat=True).get()
-        return existing is None, count, counted
-
-
-class Vote(models.Model):
-    """One visitor's upvote of one post. The visitor is known only by a keyed hash of the random id
-    in their voter cookie; the day is kept for the editors' chart, not the moment."""
-
-    shown_to_readers = False  # counts reach pages through Post.upvote_count, whose pages live a few seconds
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
-    voter = models.CharField(max_length=64)
-    created_on = models.DateField(default=timezone.localdate, db_index=True)
-    counted = models.BooleanField(
-        default=True, help_text="False when its network had already added the day's most upvotes to this post: "
-                                "the voter sees their upvote, the public count and the charts do not.")
-
-    objects = VoteQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "voter"], name="one_vote_per_visitor_and_post",
-                                               violation_error_message=_(
-                                                   "This visitor has already upvoted this article."))]
-
-    def __str__(self):
-        return f"upvote of {self.post_id} on {self.created_on}"
-
-
-class ShareQuerySet(models.QuerySet):
-    def record(self, post_id: int, network: str, visitor_network: str) -> bool:
-        """Adds exactly one click to today's count for this post and network, while the visitor's
-        network (a network_key) has some of the day's allowance for this post left
-        (IDARE_SHARE_COUNT_RATE). Returns whether it was counted."""
-        if not within_allowance(f"share:{post_id}", visitor_network, parse_rate(settings.IDARE_SHARE_COUNT_RATE)):
-            return False
-        day = timezone.localdate()
-        row = self.filter(post_id=post_id, network=network, day=day)
-        if row.update(clicks=F("clicks") + 1):
-            return True
-        try:
-            with transaction.atomic():
-                self.create(post_id=post_id, network=network, day=day, clicks=1)
-        except IntegrityError:  # another request made today's row first
-            row.update(clicks=F("clicks") + 1)
-        return True
-
-
-class ShareCount(models.Model):
-    """Share clicks per post, network and day: counts only, nothing about who shared."""
-
-    shown_to_readers = False  # counts show in the admin only
-
-    class Network(models.TextChoices):
-        WHATSAPP = "whatsapp", "WhatsApp"
-        X = "x", "X"
-        FACEBOOK = "facebook", "Facebook"
-        LINKEDIN = "linkedin", "LinkedIn"
-        TELEGRAM = "telegram", "Telegram"
-        EMAIL = "email", "E-mail"
-        COPY = "copy", "Copy link"
-        DEVICE = "device", "Device share menu"
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="share_counts")
-    network = models.CharField(max_length=20, choices=Network.choices)
-    day = models.DateField(db_index=True)
-    clicks = models.PositiveIntegerField(default=0)
-
-    objects = ShareQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["post", "network", "day"], name="one_share_count_per_day",
-                                    violation_error_message=_(
-                                        "This day's share count for this article and network exists already: change "
-                                        "that one.")),
-            models.CheckConstraint(condition=Q(network__in=[
-                "whatsapp", "x", "facebook", "linkedin", "telegram", "email", "copy", "device",
-            ]), name="share_network_known", violation_error_message=_("Choose one of the networks listed.")),
-        ]
-
-    def __str__(self):
-        return f"{self.network} shares of {self.post_id} on {self.day}"
-
-
-class SlugRedirect(models.Model):
-    """An address a published post had before its slug changed: it answers 301 to the post's address
-    now, in one hop however many times the slug changed."""
-
-    old_slug = models.SlugField(max_length=200, unique=True)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_addresses")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"/blog/{self.old_slug}/ → {self.post_id}"
-
-
-class ReviewerProfile(models.Model):
-    """A clinical reviewer as readers see them: one per account, maintained by administrators only.
-    Only an account with an active profile can record a review, and always as itself."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile",
-                                verbose_name=gettext_lazy("account"))
-    name = models.CharField(gettext_lazy("name"), max_length=120,
-                            help_text=gettext_lazy("As readers will see it, e.g. “Dr Asha Rao”."))
-    credentials = models.CharField(
-        gettext_lazy("credentials"), max_length=200,
-        help_text=gettext_lazy("Qualification and registration, e.g. “M.Phil. Clinical Psychology, RCI-registered”."))
-    active = models.BooleanField(
-        gettext_lazy("active"), default=True,
-        help_text=gettext_lazy("Untick when iDare no longer stands behind this name and credential: the account can "
-                               "no longer record reviews, and readers no longer see its reviews."))
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = gettext_lazy("reviewer profile")
-        constraints = [models.CheckConstraint(condition=~Q(name="") & ~Q(credentials=""),
-                                              name="reviewer_profile_has_name_and_credentials",
-                                              violation_error_message=_(
-                                                  "Give the reviewer's name and credentials as readers see them."))]
-
-    def __str__(self):
-        return f"{self.name}, {self.credentials}"
-
-
-class Review(models.Model):
-    """A clinical review of one version of an article, by the account that recorded it. Readers see
-    the latest one only while it covers the text as it is (see Post.current_review)."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 editable=False, related_name="clinical_reviews")
-    # What readers saw: copied from the reviewer's profile when the review was recorded, so a later
-    # change to the profile does not rewrite what the reviewer held then (reviews from before profiles,
-    # and from content files, have only these).
-    reviewer_name = models.CharField(max_length=120, editable=False)
-    reviewer_credentials = models.CharField(max_length=200, editable=False)
-    reviewed_on = models.DateField(help_text="The day the reviewer finished reviewing this version.")
-    next_review_due = models.DateField(help_text="When the article should be checked again (usually within a year).")
-    notes = models.TextField(blank=True, help_text="For editors only; never shown to readers.")
-    # The version reviewed: the digest of its reviewed text (empty: unknown, so never current) and,
-    # where django-reversion kept it, the saved version itself.
-    text_digest = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.ForeignKey(Version, null=True, blank=True, on_delete=models.SET_NULL, editable=False,
-                                related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    editable=False, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-reviewed_on", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=~Q(reviewer_name="") & ~Q(reviewer_credentials=""),
-                                   name="review_names_reviewer_and_credentials",
-                                   violation_error_message=_("A review names its reviewer and their credentials.")),
-            models.CheckConstraint(condition=Q(next_review_due__gt=F("reviewed_on")),
-                                   name="next_review_after_review",
-                                   violation_error_message=_(
-                                       "The next review is due after the day of this review: choose a later date.")),
-        ]
-
-    def __str__(self):
-        return f"{self.reviewer_name} on {self.reviewed_on}"
-
-    def clean(self):
-        if self.reviewed_on and self.reviewed_on > timezone.localdate():
-            raise ValidationError({"reviewed_on": "A review is recorded once it has happened, not before."})
-        if self.reviewed_on and self.next_review_due and self.next_review_due <= self.reviewed_on:
-            raise ValidationError({"next_review_due": "The next review comes after this one."})
-        changed = self.post.text_changed_at if self.post_id else None
-        if self.reviewed_on and changed and self.reviewed_on < timezone.localdate(changed):
-            raise ValidationError({"reviewed_on": _(
-                "The article's text last changed on %(day)s: a review of this version cannot be dated before it."
-            ) % {"day": f"{timezone.localdate(changed):%-d %b %Y}"}})
-
-    def record_by(self, user) -> None:
-        """Makes this the review by `user` (who must have an active reviewer profile) of the article as
-        it is stored now: the name readers see, the text's digest and the saved version."""
-        profile = user.reviewer_profile
-        self.reviewer, self.recorded_by = user, user
-        self.reviewer_name, self.reviewer_credentials = profile.name, profile.credentials
-        self.text_digest = Post.objects.values_list("text_digest", flat=True).get(pk=self.post_id)
-        latest = Version.objects.get_for_object_reference(Post, self.post_id).first()
-        self.version = latest if latest is not None and text_digest(latest.field_dict) == self.text_digest else None
-
-    def covers(self, post: Post) -> bool:
-        """Current for `post` as it is in memory: the same reviewed text, by a reviewer still active."""
-        if not self.text_digest or self.text_digest != post.reviewed_text_digest() or self.reviewer_id is None:
-            return False
-        profile = getattr(self.reviewer, "reviewer_profile", None)
-        return profile is not None and profile.active
-
-
-def has_active_reviewer_profile(user) -> bool:
-    return ReviewerProfile.objects.filter(user_id=user.pk, active=True).exists()
-
-
-PREVIEW_SALT = "blog.preview-link"
-PREVIEW_MAX_DAYS = 30
-
-
-class PreviewLinkQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-    def from_token(self, token: str):
-        """The active link a token names, or None: forged, expired or revoked tokens are all None."""
-        try:
-            pk, nonce = signing.loads(token, salt=PREVIEW_SALT, max_age=datetime.timedelta(days=PREVIEW_MAX_DAYS))
-        except (signing.BadSignature, ValueError, TypeError):
-            return None
-        return self.active().select_related("post").filter(pk=pk, nonce=nonce).first()
-
-
-def new_nonce() -> str:
-    return secrets.token_urlsafe(16)
-
-
-class PreviewLink(models.Model):
-    """A private, signed, expiring and revocable address at which someone without an account (a clinical
-    reviewer) can read a draft or scheduled post. Never listed anywhere, never indexed."""
-
-    shown_to_readers = False  # preview pages are never kept
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="preview_links")
-    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = PreviewLinkQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"preview of {self.post_id} until {self.expires_at:%Y-%m-%d %H:%M}"
-
-    def get_absolute_url(self):
-        return reverse("blog:preview", args=[signing.dumps([self.pk, self.nonce], salt=PREVIEW_SALT)])
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 def reserved_page_slugs() -> set[str]:
@@ -1130,46 +859,6 @@ def render_sources(text: str) -> str:
     lines = [line.strip().removeprefix("- ").removeprefix("* ") for line in (text or "").splitlines()]
     items = [line for line in lines if line]
     return render_markdown("\n".join(f"1. {item}" for item in items)) if items else ""
-
-
-def markdown_fields() -> list[tuple[type[models.Model], str]]:
-    """Every stored text that may show an uploaded image: each Markdown field of every app (articles,
-    pages, snippets, programmes, support texts…) and an article's sources."""
-    fields = [(model, field.name) for model in apps.get_models() for field in model._meta.get_fields()
-              if isinstance(field, MarkdownxField)]
-    return [*fields, (Post, "sources")]
-
-
-def image_in_use(name: str) -> bool:
-    url = default_storage.url(name)
-    return Post.objects.filter(Q(hero_image=name) | Q(social_image=name)).exists() or any(
-        model._default_manager.filter(**{f"{field}__contains": url}).exists() for model, field in markdown_fields())
-
-
-def delete_images_unless_used(names: set[str]) -> None:
-    """Uploads that no post or page shows any more go, with their renditions."""
-    for name in names:
-        if name and not image_in_use(name):
-            delete_with_renditions(name)
-
-
-@receiver(post_delete, sender=Post)
-def _forget_deleted_posts_images(sender, instance: Post, **kwargs) -> None:
-    names = {instance.hero_image.name, instance.social_image.name, *media_names(instance.body)} - {"", None}
-    card = instance.card_image.name
-    transaction.on_commit(lambda: (delete_images_unless_used(names), delete_card_unless_used(card)))
-
-
-@receiver(post_delete, sender=Page)
-def _forget_deleted_pages_images(sender, instance: Page, **kwargs) -> None:
-    names = media_names(instance.body)
-    transaction.on_commit(lambda: delete_images_unless_used(names))
-
-
-def delete_card_unless_used(name: str) -> None:
-    """A replaced title card goes, unless another post shows the very same image (same title)."""
-    if name and not Post.objects.filter(card_image=name).exists():
-        default_storage.delete(name)
 
 
 def plain_text(html_text: str) -> str:
@@ -1195,164 +884,3 @@ def length_note(markdown_text: str) -> str:
     words = word_count(markdown_text)
     return length_wording(words) % {"words": words, "minutes": reading_minutes(markdown_text)}
 
-
-class EditorialEvent(models.Model):
-    """One move of a post between review states, by whom, when and why: appended, never edited
-    (the admin shows them on the post's page and offers no way to change one)."""
-
-    shown_to_readers = False  # the review is for staff only
-
-    class Publication(models.TextChoices):
-        PUBLISHED = "published", _("Published")
-        SCHEDULED = "scheduled", _("Scheduled")
-        UNPUBLISHED = "unpublished", _("Unpublished")
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="editorial_events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    from_state = models.CharField(_("from"), max_length=20, choices=Post.EditorialState)
-    to_state = models.CharField(_("to"), max_length=20, choices=Post.EditorialState)
-    note = models.TextField(_("note"), max_length=2000, blank=True)
-    publication = models.CharField(_("publication"), max_length=20, choices=Publication, blank=True,
-                                   help_text=_("Empty for a move in the review."))
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(to_state__in=["draft", "ready_for_review", "changes_requested", "approved"])
-                & Q(from_state__in=["draft", "ready_for_review", "changes_requested", "approved"]),
-                name="editorial_event_states_known",
-                violation_error_message=_("Choose one of the review states: draft, ready for review, changes "
-                                          "requested or approved.")),
-            models.CheckConstraint(
-                condition=~Q(to_state="changes_requested") | ~Q(note="") | ~Q(publication=""),
-                name="changes_requested_with_note",
-                violation_error_message=_("Say what should change: the writer reads your note.")),
-            models.CheckConstraint(
-                condition=Q(publication__in=["", "published", "scheduled", "unpublished"]),
-                name="editorial_event_publication_known",
-                violation_error_message=_("Choose published, scheduled or unpublished, or leave it empty.")),
-        ]
-
-    def __str__(self):
-        if self.publication:
-            return self.get_publication_display()
-        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
-
-
-class Correction(models.Model):
-    """A dated note to readers when a correction changes what an article says (the editorial policy's
-    promise). Its date is when it was recorded, never typed: a correction cannot be backdated."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="corrections")
-    note = models.TextField(
-        _("what was corrected"), max_length=600,
-        help_text=_("For readers, in a sentence or two: what the article said before and what it says now, e.g. "
-                    "“An earlier version gave the wrong hours for the helpline.”"),
-    )
-    corrected_at = models.DateTimeField(_("corrected on"), auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    editable=False, related_name="+")
-
-    class Meta:
-        ordering = ["corrected_at", "pk"]
-        constraints = [models.CheckConstraint(condition=~Q(note=""), name="correction_has_note",
-                                              violation_error_message=_("Say what was corrected."))]
-
-    def __str__(self):
-        return _("Correction of %(day)s") % {"day": f"{timezone.localtime(self.corrected_at):%-d %b %Y}"} \
-            if self.corrected_at else str(_("New correction"))
-
-
-class CheckAcknowledgementQuerySet(models.QuerySet):
-    def current(self):
-        """The acknowledgements in force: not withdrawn (the only ones check_acknowledged_once bounds)."""
-        return self.filter(withdrawn_at__isnull=True)
-
-    def withdrawn(self):
-        return self.filter(withdrawn_at__isnull=False)
-
-
-class CheckAcknowledgement(models.Model):
-    """An editor's or clinical reviewer's decision that one warning of the editorial checks
-    (blog/checks.py) is right as written, and why. It names the warning by its code and a
-    fingerprint of its excerpt, so rewording the passage raises the warning again. Withdrawn, it is
-    kept with who withdrew it and when, and the warning is open again."""
-
-    shown_to_readers = False  # the desk's decisions, for staff only
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="check_acknowledgements")
-    code = models.CharField(_("check"), max_length=40)
-    fingerprint = models.CharField(max_length=64)
-    excerpt = models.CharField(_("excerpt"), max_length=300, blank=True)
-    reason = models.TextField(_("reason"), max_length=1000)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                        related_name="+", verbose_name=_("acknowledged by"))
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("withdrawn by"))
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-
-    objects = CheckAcknowledgementQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("check acknowledgement")
-        verbose_name_plural = _("check acknowledgements")
-        ordering = ["-acknowledged_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["post", "code", "fingerprint"], condition=Q(withdrawn_at__isnull=True),
-                                    name="check_acknowledged_once",
-                                    violation_error_message=_("This warning is already acknowledged.")),
-            models.CheckConstraint(condition=~Q(reason=""), name="check_acknowledgement_has_reason",
-                                   violation_error_message=_("Say why the wording is right as it is.")),
-        ]
-
-    def __str__(self):
-        return f"{self.code}: {self.excerpt}"
-
-    def clean(self):
-        if not self.reason.strip():
-            raise ValidationError({"reason": _("Say why the wording is right as it is.")})
-
-
-# --- Autosave and editing presence (issue 15; blog/autosave.py has the rules) ---------------------
-class Autosave(models.Model):
-    """One editor's working copy of one article's text, saved while they type: never published, never
-    shown to readers, never written to the Post row. One row per editor and post, updated in place;
-    deleted when that editor really saves the article."""
-
-    shown_to_readers = False  # saved every few seconds while someone types; readers never see it
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="autosaves")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.JSONField(default=dict)  # {field name: value} for blog.autosave.FIELDS only
-    saved_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["post", "user"], name="one_autosave_per_editor",
-            violation_error_message=_("You already have an autosaved copy of this article: reload the page."))]
-
-    def __str__(self):
-        return str(_("Autosave"))
-
-
-class EditingPresence(models.Model):
-    """Who has an article's form open: the autosave script's heartbeat; silent for
-    blog.autosave.PRESENCE_SECONDS, it no longer counts."""
-
-    shown_to_readers = False  # a heartbeat every 30 s: emptying the page cache at each would be waste
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    seen_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["post", "user"], name="one_presence_per_editor",
-            violation_error_message=_("You are already shown as editing this article."))]
-
-    def __str__(self):
-        return str(_("Editing"))
