@@ -79,15 +79,15 @@ def env_int(name: str, default: int, *, minimum: int = 0, unit: str = "") -> int
     return int(value)
 
 
-def env_seconds(name: str, default: float | str) -> float:
-    """A number of seconds, fractions allowed; 0 is allowed and means "no limit" where one applies."""
+def env_seconds(name: str, default: float, *, zero: str = "for no limit") -> float:
+    """A number of seconds, fractions allowed, 0 or more; `zero` says what 0 means for this one."""
     value = os.environ.get(name, str(default))
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1
     if seconds < 0:
-        raise ImproperlyConfigured(f"{name} must be a number of seconds (0 for no limit), not {value!r}")
+        raise ImproperlyConfigured(f"{name} must be a number of seconds (0 {zero}), not {value!r}")
     return seconds
 
 
