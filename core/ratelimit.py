@@ -14,57 +14,22 @@ import math
 import re
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+# Settings check rates and proxy ranges at start-up with these same parsers, and settings may not
+# import app code; the apps keep importing them from here.
+from idare.env import Rate, parse_ranges, parse_rate  # noqa: F401
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|sec|second|m|min|minute|h|hour|d|day)s?\s*$", re.I)
-UNIT_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
-                "d": 86400, "day": 86400}
-
-
-@dataclass(frozen=True)
-class Rate:
-    limit: int
-    period: int  # seconds
-
-
-@lru_cache(maxsize=32)
-def parse_rate(value: str) -> Rate | None:
-    """'30/m', '10/hour', '100/5m' → Rate; 'off' → None (no limit). Anything else is a ValueError."""
-    if value.strip().lower() in ("off", "none", "0"):
-        return None
-    match = RATE.match(value)
-    if not match or int(match.group(1)) < 1:
-        raise ValueError(f"a rate looks like 30/m, 10/hour or off, not {value!r}")
-    multiple = int(match.group(2) or 1)
-    return Rate(int(match.group(1)), multiple * UNIT_SECONDS[match.group(3).lower()])
-
-
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # "203.0.113.7:4711" and "[2001:db8::7]:443": some load balancers append the peer's port too.
 WITH_PORT = re.compile(r"^\[(?P<v6>[0-9a-fA-F:.]+)\](?::\d+)?$|^(?P<v4>[0-9.]+):\d+$")
-
-
-def parse_ranges(value: str) -> tuple[IPNetwork, ...]:
-    """'10.0.0.0/8, 2001:db8::/32, 192.0.2.7' → networks; anything else is a ValueError naming it."""
-    ranges = []
-    for item in (part.strip() for part in value.split(",")):
-        if not item:
-            continue
-        try:
-            ranges.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            raise ValueError(f"{item!r} is not an address or a range such as 10.0.0.0/8 or 2001:db8::/32") from None
-    return tuple(ranges)
 
 
 def _address(entry: str) -> IPAddress | None:

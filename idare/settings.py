@@ -1,6 +1,11 @@
 """iDare's one settings module: every difference between a laptop and production is an
-environment variable, and production fails fast when one it needs is missing."""
+environment variable, and production fails fast when one it needs is missing.
 
+Every value comes through a reader in idare/env.py, which refuses a bad one with a sentence naming
+the variable; plain strings are read with os.environ.get."""
+
+import base64
+import hashlib
 import os
 import sys
 from datetime import timedelta
@@ -8,26 +13,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+
+from idare.env import env_bool, env_int, env_list, env_ranges, env_rate, env_seconds
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    if value.strip().lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.strip().lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
+# --- The site -------------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -49,6 +42,13 @@ if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).
     raise ImproperlyConfigured(f"SITE_URL must be an absolute http(s) URL, not {SITE_URL!r}")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", SITE_URL)
 
+# A demo shows the invented example providers, programmes and sessions from content/ (labelled as such);
+# `make run` and `make serve` set it, production does not, and readers there never see an example.
+IDARE_DEMO = env_bool("IDARE_DEMO", default=False)
+CONTENT_DIR = Path(os.environ.get("IDARE_CONTENT_DIR", BASE_DIR / "content"))
+QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/")
+
+# --- Applications, middleware, templates ----------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -112,39 +112,30 @@ TEMPLATES = [
     },
 ]
 
+# --- Database -------------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60, unit="seconds"),
         conn_health_checks=True,
     )
 }
-
-def env_seconds(name: str, default: str) -> float:
-    value = os.environ.get(name, default)
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1
-    if seconds < 0:
-        raise ImproperlyConfigured(f"{name} must be a number of seconds (0 for no limit), not {value!r}")
-    return seconds
-
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A database that is down or hanging must give readers the calm 503 page within seconds, not hold a
 # worker until gunicorn kills it. Management commands (migrate, import_content, purges) may
 # legitimately run long statements, so they get their own, longer limit; the web gets a short one.
 RUNNING_MANAGEMENT_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
-DATABASE_CONNECT_TIMEOUT = env_seconds("DATABASE_CONNECT_TIMEOUT", "2")
-_web_statement_timeout = env_seconds("DATABASE_STATEMENT_TIMEOUT", "4")
-_command_statement_timeout = env_seconds("DATABASE_COMMAND_STATEMENT_TIMEOUT", "600")
+DATABASE_CONNECT_TIMEOUT = env_seconds("DATABASE_CONNECT_TIMEOUT", 2)
+_web_statement_timeout = env_seconds("DATABASE_STATEMENT_TIMEOUT", 4)
+_command_statement_timeout = env_seconds("DATABASE_COMMAND_STATEMENT_TIMEOUT", 600)
 DATABASE_STATEMENT_TIMEOUT = _command_statement_timeout if RUNNING_MANAGEMENT_COMMAND else _web_statement_timeout
 # How long we wait for any answer on an open connection (serving/postgresql/base.py), for a server
 # that is frozen or gone and so never ends a statement itself. A little over the statement timeout,
 # so that a server still alive answers first, with its own error, on a connection still usable.
 _command_answer_timeout = _command_statement_timeout + 0.5 if _command_statement_timeout else 0
 _web_answer_timeout = env_seconds("DATABASE_ANSWER_TIMEOUT",
-                                  str(_web_statement_timeout + 0.5 if _web_statement_timeout else 0))
+                                  _web_statement_timeout + 0.5 if _web_statement_timeout else 0)
 DATABASE_ANSWER_TIMEOUT = _command_answer_timeout if RUNNING_MANAGEMENT_COMMAND else _web_answer_timeout
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "serving.postgresql"
@@ -167,34 +158,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins: two votes at once then wait their turn
     # instead of one failing with "database is locked" when it tries to upgrade a read lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- cache (issue 9: one definition) -------------------------------------------------------------
+# --- Cache, page cache and sessions ---------------------------------------------------------------
 # Django's cache: this process's memory by default; Redis, shared by every server, when REDIS_URL is
-# set. serving.cache_backends.ResilientRedisCache answers as a miss while Redis is down or unreachable (short
-# socket timeouts, then a few seconds without trying): everything cached can be had from the database.
+# set. serving.cache_backends.ResilientRedisCache answers as a miss while Redis is down or unreachable
+# (short socket timeouts, then a few seconds without trying): everything cached can be had from the
+# database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "serving.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "idare",
-         "OPTIONS": {"socket_connect_timeout": env_seconds("REDIS_CONNECT_TIMEOUT", "0.5"),
-                     "socket_timeout": env_seconds("REDIS_TIMEOUT", "0.5")}}
-        if REDIS_URL else {"BACKEND": "serving.cache_backends.BoundedLocMemCache",
-                           "OPTIONS": {"MAX_BYTES": int(os.environ.get("IDARE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024))}}
-    ),
-}
-# --- end of cache ---------------------------------------------------------------------------------
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "serving.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "idare",
+        "OPTIONS": {"socket_connect_timeout": env_seconds("REDIS_CONNECT_TIMEOUT", 0.5),
+                    "socket_timeout": env_seconds("REDIS_TIMEOUT", 0.5)},
+    }}
+else:
+    CACHES = {"default": {
+        "BACKEND": "serving.cache_backends.BoundedLocMemCache",
+        "OPTIONS": {"MAX_BYTES": env_int("IDARE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024, unit="bytes")},
+    }}
 
 # Finished reading pages, answered before Django runs (serving/page_cache.py). IDARE_PAGE_CACHE=0 turns
 # it off (for measuring the cold path); a content change reaches every worker and server within
 # IDARE_PAGE_CACHE_CHECK seconds. Each process keeps at most IDARE_PAGE_CACHE_ENTRIES pages and
 # IDARE_PAGE_CACHE_BYTES bytes of them, the oldest kept going first.
 IDARE_PAGE_CACHE = env_bool("IDARE_PAGE_CACHE", default=True)
-IDARE_PAGE_CACHE_CHECK = float(os.environ.get("IDARE_PAGE_CACHE_CHECK", "1"))
-IDARE_PAGE_CACHE_ENTRIES = int(os.environ.get("IDARE_PAGE_CACHE_ENTRIES", "2000"))
-IDARE_PAGE_CACHE_BYTES = int(os.environ.get("IDARE_PAGE_CACHE_BYTES", 64 * 1024 * 1024))  # per process
+IDARE_PAGE_CACHE_CHECK = env_seconds("IDARE_PAGE_CACHE_CHECK", 1, zero="to check on every request")
+IDARE_PAGE_CACHE_ENTRIES = env_int("IDARE_PAGE_CACHE_ENTRIES", 2000, unit="pages")
+IDARE_PAGE_CACHE_BYTES = env_int("IDARE_PAGE_CACHE_BYTES", 64 * 1024 * 1024, unit="bytes")  # per process
 IDARE_PAGE_CACHE_ALIAS = "default"
 
+# Sessions belong to staff only (readers get none). With REDIS_URL they are read from Redis and
+# written through to the database (staff.sessions: Django's "cached_db", with Redis keys that are a
+# keyed hash of the session key, not the key): every app server sees a login at once, and
+# neither a Redis restart nor an eviction signs an editor out or revives a session they ended.
+SESSION_ENGINE = "staff.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+
+# --- Passwords, language and time -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -207,6 +206,7 @@ TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files, uploads and what is kept outside the database ----------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -220,16 +220,10 @@ STORAGES = {
 # or object storage serves MEDIA_URL under the site's own origin instead.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
-# --- Several machines: sessions and uploads (docs/DEPLOY.md) -------------------------------------
-# Sessions belong to staff only (readers get none). With REDIS_URL they are read from Redis and
-# written through to the database (staff.sessions: Django's "cached_db", with Redis keys that are a
-# keyed hash of the session key, not the key): every app server sees a login at once, and
-# neither a Redis restart nor an eviction signs an editor out or revives a session they ended.
-SESSION_ENGINE = "staff.sessions" if os.environ.get("REDIS_URL") else "django.contrib.sessions.backends.db"
-
 # Uploads and their renditions: this server's MEDIA_ROOT ("filesystem", one machine) or an
-# S3-compatible bucket shared by every server ("s3"). Pages still address them under MEDIA_URL on
-# the site's own origin: the proxy in front maps /media/ to the bucket and adds nosniff + sandbox.
+# S3-compatible bucket shared by every server ("s3"), see docs/DEPLOY.md. Pages still address them
+# under MEDIA_URL on the site's own origin: the proxy in front maps /media/ to the bucket and adds
+# nosniff + sandbox.
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
 if MEDIA_STORAGE == "s3":
     _bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
@@ -247,16 +241,8 @@ if MEDIA_STORAGE == "s3":
     }}
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
-# --- end of several machines ----------------------------------------------------------------------
 
-# What the site keeps outside the database (core/snapshots.py): the crisis helplines must show
-# on /help/ and the 503 page while the database is down. Each server keeps its own copy in a file,
-# written at start-up and on every change; with REDIS_URL set, the servers also share the newest
-# copy through the cache.
-IDARE_STATE_DIR = Path(os.environ.get("IDARE_STATE_DIR", BASE_DIR / "var"))
-IDARE_SNAPSHOT_DIR = Path(os.environ.get("IDARE_SNAPSHOT_DIR", IDARE_STATE_DIR / "snapshots"))
-
-# Uploads: editors upload photographs, nobody uploads anything bigger.
+# Editors upload photographs, nobody uploads anything bigger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -265,11 +251,29 @@ IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 # DATA_UPLOAD_MAX_MEMORY_SIZE, requests with a (staff) session an image and its form around it.
 IDARE_STAFF_UPLOAD_MAX_BYTES = IMAGE_UPLOAD_MAX_BYTES + 1024 * 1024
 
-# Security. Production is the default; `make serve` turns the TLS-only parts off over plain HTTP.
+# What the site keeps outside the database (core/snapshots.py): the crisis helplines must show
+# on /help/ and the 503 page while the database is down. Each server keeps its own copy in a file,
+# written at start-up and on every change; with REDIS_URL set, the servers also share the newest
+# copy through the cache.
+IDARE_STATE_DIR = Path(os.environ.get("IDARE_STATE_DIR", BASE_DIR / "var"))
+IDARE_SNAPSHOT_DIR = Path(os.environ.get("IDARE_SNAPSHOT_DIR", IDARE_STATE_DIR / "snapshots"))
+
+# --- Markdown -------------------------------------------------------------------------------------
+# One rendering function for saving, importing and the admin preview.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markdown.render_markdown"
+MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
+MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
+MARKDOWNX_MEDIA_PATH = "body/"
+# Markdown written in the admin longer than this is refused; core/markdown.py weighs the rest of its
+# shape too, so rendering any text it accepts stays well under a second.
+IDARE_MARKDOWN_MAX_CHARS = env_int("IDARE_MARKDOWN_MAX_CHARS", 100000, minimum=1, unit="characters")
+
+# --- Security -------------------------------------------------------------------------------------
+# Production is the default; `make serve` turns the TLS-only parts off over plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, unit="seconds")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -281,8 +285,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# --- security headers (issue 9) -------------------------------------------------------------------
-# Set on every answer, static files and media included (serving.middleware.SecurityHeadersMiddleware).
+# The headers below are set on every answer, static files and media included
+# (serving.middleware.SecurityHeadersMiddleware).
 # Nothing of the site may be embedded or loaded by another origin.
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 WHITENOISE_ALLOW_ALL_ORIGINS = False  # WhiteNoise's default sends Access-Control-Allow-Origin: *
@@ -298,7 +302,6 @@ PERMISSIONS_POLICY = ", ".join([
     )),
     "clipboard-write=(self)", "web-share=(self)",
 ])
-# --- end of security headers ----------------------------------------------------------------------
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (W021) is a deliberate choice, not an oversight: submitting the domain to the
@@ -326,142 +329,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Markdown: one rendering function for saving, importing and the admin preview.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markdown.render_markdown"
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
-MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES
-MARKDOWNX_MEDIA_PATH = "body/"
-
-# Rate limits per visitor network ("30/m", "10/hour"; "off" for load tests). The network is the
-# connecting address, or what the proxies in IDARE_TRUSTED_PROXY_RANGES saw (core/ratelimit.py).
-def env_rate(name: str, default: str) -> str:
-    from core.ratelimit import parse_rate
-
-    value = os.environ.get(name, default)
-    try:
-        parse_rate(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name}: {exc}") from exc
-    return value
-
-
-IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
-# What one network adds to the public counts of one article a day,
-# whatever its cookies: a household or an office still counts, a script no more than they do.
-IDARE_UPVOTE_COUNT_RATE = env_rate("IDARE_UPVOTE_COUNT_RATE", "3/day")
-IDARE_SHARE_COUNT_RATE = env_rate("IDARE_SHARE_COUNT_RATE", "3/day")
-# Enquiries and contact messages stored per visitor network: enough for a household or an office,
-# too few for a flood. Over it, the form comes back (429) with what the person typed.
-# A demo shows the invented example providers, programmes and sessions from content/ (labelled as such);
-# `make run` and `make serve` set it, production does not, and readers there never see an example.
-IDARE_DEMO = env_bool("IDARE_DEMO", default=False)
-IDARE_ENQUIRY_RATE = env_rate("IDARE_ENQUIRY_RATE", "10/hour")
-IDARE_CONTACT_RATE = env_rate("IDARE_CONTACT_RATE", "10/hour")
-IDARE_REGISTRATION_RATE = env_rate("IDARE_REGISTRATION_RATE", "10/hour")
-# Registrations one network makes for one session: a household or an office can still come
-# together, a script cannot take a session's places (over it, the form comes back, 429).
-IDARE_SESSION_REGISTRATION_RATE = env_rate("IDARE_SESSION_REGISTRATION_RATE", "4/day")
-# Searches per visitor network that must run (blog/search.py keeps what each search found for
-# IDARE_SEARCH_CACHE_SECONDS, for everyone, and a kept answer counts against nobody): enough for a
-# person reading around, too few to keep the database busy. Over it, a calm 429 that lists the
-# helplines; a search that reads as a person in crisis is never refused.
-IDARE_SEARCH_RATE = env_rate("IDARE_SEARCH_RATE", "30/minute")
-IDARE_SEARCH_CACHE_SECONDS = int(os.environ.get("IDARE_SEARCH_CACHE_SECONDS", "60"))
-
-
-def env_days(name: str, default: int) -> int:
-    value = os.environ.get(name, str(default))
-    if not value.strip().isdigit() or int(value) < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of days (1 or more), not {value!r}")
-    return int(value)
-
-
-# Closed enquiries and contact messages are deleted this many days after they were closed
-# (`manage.py purge_enquiries`, run daily). The privacy notice states the period: change both.
-IDARE_ENQUIRY_RETENTION_DAYS = env_days("IDARE_ENQUIRY_RETENTION_DAYS", 90)
-
-# Engage registrations are deleted this many days after their session ends (manage.py purge_registrations).
-IDARE_REGISTRATION_RETENTION_DAYS = env_days("IDARE_REGISTRATION_RETENTION_DAYS", 30)
-
-
-def env_hours(name: str, default: int) -> int:
-    value = os.environ.get(name, str(default))
-    if not value.strip().isdigit() or int(value) < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of hours (1 or more), not {value!r}")
-    return int(value)
-
-
-# A registration holds a place only once the person confirms it from the e-mail, within this many
-# hours; unconfirmed ones then expire, and purge_registrations deletes them.
-IDARE_REGISTRATION_CONFIRM_HOURS = env_hours("IDARE_REGISTRATION_CONFIRM_HOURS", 24)
-
-# Images uploaded into a text box but never saved in any article, page or other text are deleted
-# (with their renditions) once they are this many hours old (manage.py purge_unused_uploads).
-IDARE_UNUSED_UPLOAD_HOURS = env_hours("IDARE_UNUSED_UPLOAD_HOURS", 24)
-
-# Outgoing e-mail: staff notices (a link to the admin, never what people wrote) and confirmations.
-# "smtp" in production; "file" keeps each message as a file in DJANGO_EMAIL_FILE_PATH (`make run`
-# and `make serve`). There is deliberately no console backend: e-mails must never reach the log.
-EMAIL_BACKENDS = {"smtp": "django.core.mail.backends.smtp.EmailBackend",
-                  "file": "django.core.mail.backends.filebased.EmailBackend"}
-_email_backend = os.environ.get("DJANGO_EMAIL_BACKEND", "file" if DEBUG else "smtp")
-if _email_backend not in EMAIL_BACKENDS:
-    raise ImproperlyConfigured(f"DJANGO_EMAIL_BACKEND must be one of {', '.join(EMAIL_BACKENDS)}, "
-                               f"not {_email_backend!r}")
-EMAIL_BACKEND = EMAIL_BACKENDS[_email_backend]
-EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH", IDARE_STATE_DIR / "mail"))
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=EMAIL_PORT == 587)
-EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=EMAIL_PORT == 465)
-EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"iDare <no-reply@{urlsplit(SITE_URL).hostname}>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
-# Keys that encrypt what people send us (core/crypto.py): comma-separated Fernet keys, newest first.
-# Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
-IDARE_ENCRYPTION_KEYS = env_list("IDARE_ENCRYPTION_KEYS", "")
-if not IDARE_ENCRYPTION_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "IDARE_ENCRYPTION_KEYS is not set. It is required when DJANGO_DEBUG is off: see the README "
-            "(`make serve` makes a local one in .encryption_key)."
-        )
-    # Development only: a key derived from the development secret, stable across restarts.
-    import base64
-    import hashlib
-
-    IDARE_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
-try:
-    from cryptography.fernet import Fernet
-
-    for _key in IDARE_ENCRYPTION_KEYS:
-        Fernet(_key)
-except ValueError as exc:
-    raise ImproperlyConfigured(
-        "IDARE_ENCRYPTION_KEYS must be comma-separated Fernet keys (32 url-safe base64-encoded bytes each)."
-    ) from exc
-# The proxies whose X-Forwarded-For entries are believed, by address or range (IPv4 and IPv6): the
-# compose network, a load balancer's subnet, a CDN's published ranges. None by default: the visitor
-# is whoever connects. Counting hops instead (the old IDARE_TRUSTED_PROXIES) let a client that writes
-# its own X-Forwarded-For choose its network, so a deployment still setting it is stopped here.
-if "IDARE_TRUSTED_PROXIES" in os.environ:
-    raise ImproperlyConfigured(
-        "IDARE_TRUSTED_PROXIES is no longer read: counting proxies let any client choose the network its "
-        "rate limits and admin lockout count under. Remove it and set IDARE_TRUSTED_PROXY_RANGES to the "
-        "addresses or ranges of your proxies instead (e.g. 172.30.14.0/24 for compose's network), see "
-        "docs/DEPLOY.md."
-    )
-try:
-    from core.ratelimit import parse_ranges
-
-    IDARE_TRUSTED_PROXY_RANGES = parse_ranges(os.environ.get("IDARE_TRUSTED_PROXY_RANGES", ""))
-except ValueError as exc:
-    raise ImproperlyConfigured(f"IDARE_TRUSTED_PROXY_RANGES: {exc}") from exc
-
-# Admin hardening -----------------------------------------------------------------------------
+# --- Staff sign-in --------------------------------------------------------------------------------
 # Where the admin answers: "admin/" by default; another path keeps it out of the way of scanners.
 IDARE_ADMIN_PATH = os.environ.get("IDARE_ADMIN_PATH", "admin/").strip()
 if not IDARE_ADMIN_PATH.endswith("/") or IDARE_ADMIN_PATH.startswith("/") or "//" in IDARE_ADMIN_PATH:
@@ -480,12 +348,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "staff.signin.CountFailureBackend",  # last: reached only when the password was checked and was wrong
 ]
-IDARE_ADMIN_ACCOUNT_FAILURES = int(os.environ.get("IDARE_ADMIN_ACCOUNT_FAILURES", "20"))
-IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS = int(env_seconds("IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS", "3600")) or 3600
+IDARE_ADMIN_ACCOUNT_FAILURES = env_int("IDARE_ADMIN_ACCOUNT_FAILURES", 20, minimum=1, unit="failed sign-ins")
+# Under a second (0 included) is no window at all: it falls back to the hour.
+IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS = int(env_seconds("IDARE_ADMIN_ACCOUNT_WINDOW_SECONDS", 3600)) or 3600
 # A refused `next` (another site, a scheme) falls back to this, rather than Django's /accounts/profile/.
 LOGIN_REDIRECT_URL = "admin:index"
-AXES_FAILURE_LIMIT = int(os.environ.get("IDARE_ADMIN_LOGIN_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(seconds=env_seconds("IDARE_ADMIN_LOCKOUT_SECONDS", "900") or 900)
+AXES_FAILURE_LIMIT = env_int("IDARE_ADMIN_LOGIN_FAILURES", 5, minimum=1, unit="failed sign-ins")
+AXES_COOLOFF_TIME = timedelta(seconds=env_seconds("IDARE_ADMIN_LOCKOUT_SECONDS", 900) or 900)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "staff.signin.network_pseudonym"
 AXES_CLIENT_STR_CALLABLE = "staff.signin.attempt_description"  # what axes logs: no username, no address
@@ -499,15 +368,99 @@ AXES_LOCKOUT_CALLABLE = "staff.signin.locked_out"
 IDARE_TWO_FACTOR_PERMISSIONS = ("support.handle_enquiry", "support.handle_contact_message")
 OTP_TOTP_ISSUER = os.environ.get("IDARE_OTP_ISSUER", "iDare")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices (to remove a lost one), never their keys
-# Markdown written in the admin longer than this is refused; core/markdown.py weighs the rest of its
-# shape too, so rendering any text it accepts stays well under a second.
-IDARE_MARKDOWN_MAX_CHARS = int(os.environ.get("IDARE_MARKDOWN_MAX_CHARS", "100000"))
-# End of admin hardening ----------------------------------------------------------------------
 
-QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/")
-CONTENT_DIR = Path(os.environ.get("IDARE_CONTENT_DIR", BASE_DIR / "content"))
+# --- Rate limits and the proxies in front ---------------------------------------------------------
+# Per visitor network ("30/m", "10/hour"; "off" for load tests). The network is the connecting
+# address, or what the proxies in IDARE_TRUSTED_PROXY_RANGES saw (core/ratelimit.py).
+IDARE_VOTE_RATE = env_rate("IDARE_VOTE_RATE", "30/m")
+# What one network adds to the public counts of one article a day,
+# whatever its cookies: a household or an office still counts, a script no more than they do.
+IDARE_UPVOTE_COUNT_RATE = env_rate("IDARE_UPVOTE_COUNT_RATE", "3/day")
+IDARE_SHARE_COUNT_RATE = env_rate("IDARE_SHARE_COUNT_RATE", "3/day")
+# Enquiries and contact messages stored per visitor network: enough for a household or an office,
+# too few for a flood. Over it, the form comes back (429) with what the person typed.
+IDARE_ENQUIRY_RATE = env_rate("IDARE_ENQUIRY_RATE", "10/hour")
+IDARE_CONTACT_RATE = env_rate("IDARE_CONTACT_RATE", "10/hour")
+IDARE_REGISTRATION_RATE = env_rate("IDARE_REGISTRATION_RATE", "10/hour")
+# Registrations one network makes for one session: a household or an office can still come
+# together, a script cannot take a session's places (over it, the form comes back, 429).
+IDARE_SESSION_REGISTRATION_RATE = env_rate("IDARE_SESSION_REGISTRATION_RATE", "4/day")
+# Searches per visitor network that must run (blog/search.py keeps what each search found for
+# IDARE_SEARCH_CACHE_SECONDS, for everyone, and a kept answer counts against nobody): enough for a
+# person reading around, too few to keep the database busy. Over it, a calm 429 that lists the
+# helplines; a search that reads as a person in crisis is never refused.
+IDARE_SEARCH_RATE = env_rate("IDARE_SEARCH_RATE", "30/minute")
+IDARE_SEARCH_CACHE_SECONDS = env_int("IDARE_SEARCH_CACHE_SECONDS", 60, unit="seconds")
 
-# --- logging (issue 9) ----------------------------------------------------------------------------
+# The proxies whose X-Forwarded-For entries are believed, by address or range (IPv4 and IPv6): the
+# compose network, a load balancer's subnet, a CDN's published ranges. None by default: the visitor
+# is whoever connects. Counting hops instead (IDARE_TRUSTED_PROXIES) would let a client that writes
+# its own X-Forwarded-For choose its network, so a deployment still setting it is stopped here.
+if "IDARE_TRUSTED_PROXIES" in os.environ:
+    raise ImproperlyConfigured(
+        "IDARE_TRUSTED_PROXIES is no longer read: counting proxies let any client choose the network its "
+        "rate limits and admin lockout count under. Remove it and set IDARE_TRUSTED_PROXY_RANGES to the "
+        "addresses or ranges of your proxies instead (e.g. 172.30.14.0/24 for compose's network), see "
+        "docs/DEPLOY.md."
+    )
+IDARE_TRUSTED_PROXY_RANGES = env_ranges("IDARE_TRUSTED_PROXY_RANGES")
+
+# --- How long personal data is kept ---------------------------------------------------------------
+# Closed enquiries and contact messages are deleted this many days after they were closed
+# (`manage.py purge_enquiries`, run daily). The privacy notice states the period: change both.
+IDARE_ENQUIRY_RETENTION_DAYS = env_int("IDARE_ENQUIRY_RETENTION_DAYS", 90, minimum=1, unit="days")
+# Engage registrations are deleted this many days after their session ends (manage.py purge_registrations).
+IDARE_REGISTRATION_RETENTION_DAYS = env_int("IDARE_REGISTRATION_RETENTION_DAYS", 30, minimum=1, unit="days")
+# A registration holds a place only once the person confirms it from the e-mail, within this many
+# hours; unconfirmed ones then expire, and purge_registrations deletes them.
+IDARE_REGISTRATION_CONFIRM_HOURS = env_int("IDARE_REGISTRATION_CONFIRM_HOURS", 24, minimum=1, unit="hours")
+# Images uploaded into a text box but never saved in any article, page or other text are deleted
+# (with their renditions) once they are this many hours old (manage.py purge_unused_uploads).
+IDARE_UNUSED_UPLOAD_HOURS = env_int("IDARE_UNUSED_UPLOAD_HOURS", 24, minimum=1, unit="hours")
+
+# --- E-mail ---------------------------------------------------------------------------------------
+# Outgoing e-mail: staff notices (a link to the admin, never what people wrote) and confirmations.
+# "smtp" in production; "file" keeps each message as a file in DJANGO_EMAIL_FILE_PATH (`make run`
+# and `make serve`). There is deliberately no console backend: e-mails must never reach the log.
+EMAIL_BACKENDS = {"smtp": "django.core.mail.backends.smtp.EmailBackend",
+                  "file": "django.core.mail.backends.filebased.EmailBackend"}
+_email_backend = os.environ.get("DJANGO_EMAIL_BACKEND", "file" if DEBUG else "smtp")
+if _email_backend not in EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"DJANGO_EMAIL_BACKEND must be one of {', '.join(EMAIL_BACKENDS)}, "
+                               f"not {_email_backend!r}")
+EMAIL_BACKEND = EMAIL_BACKENDS[_email_backend]
+EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH", IDARE_STATE_DIR / "mail"))
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"iDare <no-reply@{urlsplit(SITE_URL).hostname}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Encryption of what people send us ------------------------------------------------------------
+# Keys for core/crypto.py: comma-separated Fernet keys, newest first.
+# Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
+IDARE_ENCRYPTION_KEYS = env_list("IDARE_ENCRYPTION_KEYS", "")
+if not IDARE_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "IDARE_ENCRYPTION_KEYS is not set. It is required when DJANGO_DEBUG is off: see the README "
+            "(`make serve` makes a local one in .encryption_key)."
+        )
+    # Development only: a key derived from the development secret, stable across restarts.
+    IDARE_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
+try:
+    for _key in IDARE_ENCRYPTION_KEYS:
+        Fernet(_key)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "IDARE_ENCRYPTION_KEYS must be comma-separated Fernet keys (32 url-safe base64-encoded bytes each)."
+    ) from exc
+
+# --- Logging --------------------------------------------------------------------------------------
 # Logs carry no personal data: no IP addresses, no user agents, no query strings of forms, no Host
 # values. Requests refused on purpose (django.security: DisallowedHost, ...) are one line each,
 # without a traceback (serving/logging_privacy.py); gunicorn's own log is scrubbed by its logger class.
@@ -535,4 +488,3 @@ LOGGING = {
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
 }
-# --- end of logging -------------------------------------------------------------------------------

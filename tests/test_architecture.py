@@ -1,6 +1,7 @@
-"""Who may import whom (docs/ARCHITECTURE.md): the feature apps never import each other, and the
-shared packages (the core kernel, the serving stack, staff sign-in) import no feature app. Read
-from the source with `ast`, imports inside functions included, so a lazy import cannot slip past."""
+"""Who may import whom (docs/ARCHITECTURE.md): the feature apps never import each other, the shared
+packages (the core kernel, the serving stack, staff sign-in) import no feature app, and the settings
+import no app at all. Read from the source with `ast`, imports inside functions included, so a lazy
+import cannot slip past."""
 
 import ast
 from pathlib import Path
@@ -37,6 +38,11 @@ def test_a_feature_app_imports_no_other_feature_app(app):
 @pytest.mark.parametrize("package", SHARED)
 def test_a_shared_package_imports_no_feature_app(package):
     assert forbidden_imports(package, set(FEATURE_APPS)) == []
+
+
+@pytest.mark.parametrize("module", ["settings.py", "env.py"])
+def test_the_settings_import_no_app(module):
+    assert imported_packages(ROOT / "idare" / module) & {*FEATURE_APPS, *SHARED} == set()
 
 
 def test_the_walk_sees_imports_inside_functions(tmp_path):
