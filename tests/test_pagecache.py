@@ -259,3 +259,18 @@ def test_every_model_of_ours_is_shown_to_readers_unless_it_says_otherwise_in_its
     for model in ours:
         assert shown_to_readers(model) is getattr(model, "shown_to_readers", True), model
     assert not shown_to_readers(Session)
+
+
+def test_a_confirmed_registration_changes_the_places_left_on_the_next_request(site):
+    """Engage's pages are kept too: the count a reader sees must follow the registrations."""
+    from engage.models import Registration
+    from tests.factories import make_session
+
+    session = make_session(capacity=3)
+    pages = ["/engage/", session.programme.get_absolute_url()]
+    for path in pages:
+        assert b"3 of 3" in call(site, path)[2], path
+    registration = Registration.objects.register(session.pk, name="Asha", email="asha@example.com")
+    assert registration.confirm()
+    for path in pages:
+        assert b"2 of 3" in call(site, path)[2], path
