@@ -1,0 +1,71 @@
+"""Support's models, one module per job: helplines.py (the crisis lines on /help/), directory.py
+(providers, services and Support's texts) and enquiries.py (what people send, staff-only).
+Everything is importable from here, as `support.models.X`."""
+
+from support.models.directory import (
+    AFFORDABLE_BANDS,
+    Concern,
+    FeeBand,
+    Language,
+    Named,
+    Provider,
+    ProviderQuerySet,
+    Service,
+    SupportText,
+)
+from support.models.enquiries import (
+    Budget,
+    ContactMessage,
+    Enquiry,
+    Inbound,
+    InboxQuerySet,
+    Mode,
+    ReplyBy,
+    StaffAccess,
+    Status,
+    Topic,
+)
+from support.models.helplines import (
+    INTERNATIONAL_NUMBER,
+    PHONE_NUMBER,
+    REVERIFY_AFTER_DAYS,
+    SILENT_KINDS,
+    ChannelKind,
+    Helpline,
+    HelplineChannel,
+    HelplineQuerySet,
+    OpeningPeriod,
+    Weekday,
+)
+
+__all__ = [
+    "AFFORDABLE_BANDS",
+    "Budget",
+    "ChannelKind",
+    "Concern",
+    "ContactMessage",
+    "Enquiry",
+    "FeeBand",
+    "Helpline",
+    "HelplineChannel",
+    "HelplineQuerySet",
+    "Inbound",
+    "InboxQuerySet",
+    "INTERNATIONAL_NUMBER",
+    "Language",
+    "Mode",
+    "Named",
+    "OpeningPeriod",
+    "PHONE_NUMBER",
+    "Provider",
+    "ProviderQuerySet",
+    "ReplyBy",
+    "REVERIFY_AFTER_DAYS",
+    "Service",
+    "SILENT_KINDS",
+    "StaffAccess",
+    "Status",
+    "SupportText",
+    "Topic",
+    "Weekday",
+]
