@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from blog.renditions import focal_box
+from core.renditions import focal_box
 
 CARD_DESIGN = "1"  # bump on any visible change, so stored cards get redrawn
 NEUTRAL_CARD_DESIGN = "1"  # the same for the neutral card of sensitive articles

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from blog.models import SAFE_MESSAGING_CHECKLIST, WORDS_PER_MINUTE, Post, length_wording
-from blog.renditions import DECORATIVE
 from core.crisis import crisis_phrases_in
 from core.images import fit_card, reencode_image, store_image
 from core.markdown import render_markdown
 from core.models import CrisisPhrase
+from core.renditions import DECORATIVE
 
 UPLOAD_ALT_PLACEHOLDER = "Describe this image for people who cannot see it"
 # Publishing decisions: only someone with blog.publish_post (the Editor role) takes them.

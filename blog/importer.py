@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
 from blog.models import SAFE_MESSAGING_CHECKLIST, Author, Page, Post, Review, Tag, tag_slug
-from blog.renditions import responsive_images
 from core.content import (
     ContentError,
     Report,
@@ -26,6 +25,7 @@ from core.content import (
 )
 from core.images import clean_content_image, store_image
 from core.markdown import render_markdown
+from core.renditions import responsive_images
 
 POST_KEYS = {
     "title", "slug", "subtitle", "author", "date", "tags", "description", "hero_image", "hero_alt",

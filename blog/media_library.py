@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from blog.models import Post, markdown_fields
-from blog.uploads import UPLOAD_FOLDER
+from core.uploads import UPLOAD_FOLDER
 
 FOLDERS = ("posts", "social", UPLOAD_FOLDER)  # hero_upload_to, social_image's and the editor's uploads
 

@@ -4,10 +4,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 
-from blog import editor
 from blog import sitemaps as blog_sitemaps
 from blog import views as blog_views
-from core import views
+from core import editor, views
 from engage import sitemaps as engage_sitemaps
 from serving.cache_headers import public_page
 from staff.signin import admin_login

@@ -28,10 +28,10 @@ from blog.models import (
     PreviewLink,
     image_in_use,
 )
-from blog.renditions import delete_with_renditions
 from blog.revisions import field_changes
 from blog.views import preview_response
 from core.lookups import row_id
+from core.renditions import delete_with_renditions
 
 PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
 

@@ -1,4 +1,4 @@
-"""The blog's models, one module per job: content.py (authors, tags, articles, standing pages),
+"""The blog's models, one module per job: articles.py (authors, tags, articles, standing pages),
 engagement.py (upvotes and shares), editorial.py (reviews, preview links, the review's history,
 corrections, acknowledgements, autosaves) and media.py (which uploads are in use). Everything is
 importable from here, as `blog.models.X`.
@@ -31,7 +31,7 @@ def new_nonce() -> str:
 
 
 # After the four above, which the modules below import from here.
-from blog.models.content import (  # noqa: E402
+from blog.models.articles import (  # noqa: E402
     ARTICLE_TEXTS,
     MARKDOWN_SOURCES,
     PAGE_TITLE_SUFFIX,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from blog.models import new_nonce  # PKG
-from blog.models.content import Post, text_digest
+from blog.models.articles import Post, text_digest
 
 
 class SlugRedirect(models.Model):

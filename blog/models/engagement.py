@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog.models.content import Post
+from blog.models.articles import Post
 from core.ratelimit import parse_rate, within_allowance
 
 

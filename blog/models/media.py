@@ -1,33 +1,17 @@
 """Uploaded images and the texts that show them: what is in use, and deleting what nothing shows."""
 
 
-from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from markdownx.models import MarkdownxField
 
-from blog.models.content import Page, Post
-from blog.renditions import (
+from blog.models.articles import Page, Post
+from core.renditions import (
     delete_with_renditions,
     media_names,
 )
-
-
-def markdown_fields() -> list[tuple[type[models.Model], str]]:
-    """Every stored text that may show an uploaded image: each Markdown field of every app (articles,
-    pages, snippets, programmes, support texts…) and an article's sources."""
-    fields = [(model, field.name) for model in apps.get_models() for field in model._meta.get_fields()
-              if isinstance(field, MarkdownxField)]
-    return [*fields, (Post, "sources")]
-
-
-def image_in_use(name: str) -> bool:
-    url = default_storage.url(name)
-    return Post.objects.filter(Q(hero_image=name) | Q(social_image=name)).exists() or any(
-        model._default_manager.filter(**{f"{field}__contains": url}).exists() for model, field in markdown_fields())
+from core.uploads import image_in_use, markdown_fields  # noqa: F401 - blog.models' names
 
 
 def delete_images_unless_used(names: set[str]) -> None:

@@ -1,7 +1,7 @@
 // The article form's previews (blog/admin.py SideBySidePreview and how_it_will_look):
 // 1. markdownx's live preview beside the text box (stacked on a narrow screen, static/css/admin-preview.css),
 //    marked as the article's prose so it takes the site's article styles. markdownx fills it with what
-//    our preview endpoint (blog/editor.py) answers: the body sanitized by core/markdown.py, as readers get it.
+//    our preview endpoint (core/editor.py) answers: the body sanitized by core/markdown.py, as readers get it.
 // 2. The search result and link card follow the title, address and excerpt as they are typed. Text only
 //    ever goes in through textContent: nothing typed is read as HTML.
 (function () {

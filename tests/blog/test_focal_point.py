@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from blog.cards import CARD_SIZE
 from blog.models import Post
-from blog.renditions import HERO_RATIO, focal_box
+from core.renditions import HERO_RATIO, focal_box
 from tests.factories import make_staff, post_form
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from blog.models import Page, Post
-from blog.renditions import responsive_images
+from core.renditions import responsive_images
 from tests.factories import image_bytes, make_author, make_page, make_post, make_staff, post_form, stored_image
 from tests.xss import XSS_PAYLOADS, dangers
 

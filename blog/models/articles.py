@@ -31,16 +31,16 @@ from blog.cards import (
     render_neutral_card,
 )
 from blog.models import FOCAL_RANGE_MESSAGE, focal_in_range, hero_upload_to  # PKG
-from blog.renditions import (
+from core.images import hashed_file, store_image
+from core.markdown import render_markdown
+from core.models import ImportedContent, content_digest
+from core.renditions import (
     HERO_RATIO,
     make_renditions,
     media_names,
     picture,
     responsive_images,
 )
-from core.images import hashed_file, store_image
-from core.markdown import render_markdown
-from core.models import ImportedContent, content_digest
 
 WORDS_PER_MINUTE = 200
 
@@ -258,6 +258,8 @@ PAGE_TITLE_SUFFIX = " · iDare"  # after an article's title in its page's <title
                              "hero_source_digest", "hero_renditions", "text_digest", "text_changed_at",
                              "published_by", "editorial_state", "first_published_at"])
 class Post(ImportedContent):
+    markdown_texts = ("sources",)  # Markdown in a plain field: core.uploads looks in it for images
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published (scheduled when its time is in the future)"

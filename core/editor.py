@@ -13,11 +13,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from blog.models import image_in_use, markdown_fields
-from blog.renditions import make_renditions, responsive_images
-from blog.uploads import UPLOAD_FOLDER
 from core.images import reencode_image, store_image
 from core.markdown import markdown_problems, render_markdown
+from core.renditions import make_renditions, responsive_images
+from core.uploads import UPLOAD_FOLDER, image_in_use, markdown_fields
 
 
 def may_write_markdown(user) -> bool:

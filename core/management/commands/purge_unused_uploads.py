@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.uploads import purge_unused_uploads
+from core.uploads import purge_unused_uploads
 
 
 class Command(BaseCommand):
