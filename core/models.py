@@ -43,6 +43,32 @@ class ImportedContent(models.Model):
         return content_digest(self.fingerprint_parts(**related))
 
 
+class ListingQuerySet(models.QuerySet):
+    def listed(self):
+        """The one rule for which listings readers see: the listed ones, and invented examples only
+        when the site runs as a demo (IDARE_DEMO)."""
+        listed = self.filter(listed=True)
+        return listed if settings.IDARE_DEMO else listed.filter(example=False)
+
+
+class Listing(ImportedContent):
+    """An entry in one of the site's directories (a provider, a programme): editors hide it without
+    deleting it (`listed`), and an invented one that shows how a page looks (`example`) is labelled
+    wherever readers see it and shown only on a demo site. Its manager should be built on
+    ListingQuerySet."""
+
+    example = models.BooleanField(
+        default=False,
+        help_text=_("An invented listing that shows how the page looks. Readers see it marked “Example listing”, "
+                    "and only on a demo site. Replace it with a real one, then delete it."),
+    )
+    listed = models.BooleanField(default=True, help_text=_("Shown to readers. Untick to hide it without deleting it."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class DailySalt(models.Model):
     """The secret that turns a visitor's network into a rate-limit key for one day. Yesterday's is
     deleted, so a stored key cannot be traced back to an address once the day is over."""

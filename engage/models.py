@@ -12,7 +12,7 @@ from markdownx.models import MarkdownxField
 
 from core.crypto import EncryptedTextField
 from core.markdown import render_markdown
-from core.models import ImportedContent
+from core.models import ImportedContent, Listing, ListingQuerySet
 from core.reference import new_reference as make_reference
 
 DEFAULT_TIME_ZONE = "Asia/Kolkata"
@@ -30,11 +30,7 @@ def _demo() -> bool:
     return settings.IDARE_DEMO
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def listed(self):
-        listed = self.filter(listed=True)
-        return listed if _demo() else listed.filter(example=False)
-
+class ProgrammeQuerySet(ListingQuerySet):
     def with_upcoming_count(self):
         upcoming = Q(sessions__starts_at__gt=timezone.now())
         if not _demo():
@@ -42,7 +38,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.annotate(upcoming=Count("sessions", filter=upcoming))
 
 
-class Programme(ImportedContent):
+class Programme(Listing):
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", "Workshop"
         CIRCLE = "circle", "Peer circle"
@@ -63,13 +59,6 @@ class Programme(ImportedContent):
         max_length=250, blank=True, help_text="Who facilitates, and their training, e.g. “A trained peer facilitator”."
     )
     cost = models.CharField(max_length=120, default="Free", help_text="What a place costs, e.g. “Free”.")
-    example = models.BooleanField(
-        default=False,
-        help_text="An invented listing that shows how the page looks. Readers see “Example listing: not a real "
-                  "programme”. Replace it with a real programme, then delete it.",
-    )
-    listed = models.BooleanField(default=True, help_text="Shown on /engage/. Untick to hide it without deleting it.")
-    updated_at = models.DateTimeField(auto_now=True)
     fingerprint_fields = ("title", "slug", "kind", "summary", "description", "audience", "led_by", "cost", "example",
                           "listed")
 

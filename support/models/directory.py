@@ -2,7 +2,6 @@
 Support offers and the texts editors keep on its pages."""
 
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from core.markdown import render_markdown
-from core.models import ImportedContent
+from core.models import ImportedContent, Listing, ListingQuerySet
 
 
 class FeeBand(models.TextChoices):
@@ -57,12 +56,7 @@ class Concern(Named):
     """Something people ask for help with, such as anxiety or grief: providers list those they work with."""
 
 
-class ProviderQuerySet(models.QuerySet):
-    def listed(self):
-        """The one rule for what readers see: examples only when the site runs as a demo (IDARE_DEMO)."""
-        listed = self.filter(listed=True)
-        return listed if settings.IDARE_DEMO else listed.filter(example=False)
-
+class ProviderQuerySet(ListingQuerySet):
     def choosable(self):
         """Providers a person may name in an enquiry: real ones, listed, taking new clients."""
         return self.listed().filter(example=False, accepting_new_clients=True)
@@ -74,7 +68,7 @@ class ProviderQuerySet(models.QuerySet):
         return self.filter(fee_band__in=AFFORDABLE_BANDS[fee_max])
 
 
-class Provider(ImportedContent):
+class Provider(Listing):
     class Gender(models.TextChoices):
         WOMAN = "woman", "Woman"
         MAN = "man", "Man"
@@ -113,13 +107,6 @@ class Provider(ImportedContent):
                               height_field="photo_height")
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    example = models.BooleanField(
-        default=False,
-        help_text="An invented listing that shows how the directory looks. Readers see “Example listing: not a "
-                  "real provider” and cannot choose it in an enquiry. Replace these with real providers.",
-    )
-    listed = models.BooleanField(default=True, help_text="Shown in the directory.")
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProviderQuerySet.as_manager()
 
