@@ -81,6 +81,21 @@ def helplines(db, tmp_path):
 
 
 @pytest.fixture
+def phrases(db, tmp_path):
+    """The seed crisis phrases and the helplines search shows beside them, and nothing else, with the
+    help snapshot rebuilt (the test's transaction never commits, which is when an import rebuilds it)."""
+    from core.snapshots import refresh_all
+
+    folder = tmp_path / "content"  # tests import it again after editing a file in it
+    folder.mkdir()
+    for name in ("crisis_phrases.yaml", "helplines.yaml"):
+        shutil.copyfile(settings.CONTENT_DIR / name, folder / name)
+    call_command("import_content", "--content-dir", str(folder), stdout=io.StringIO())
+    refresh_all()
+    return folder
+
+
+@pytest.fixture
 def programmes(db, tmp_path):
     """The seeded Engage programmes and sessions (content/engage/programmes.yaml) and nothing else."""
     import_from_content(tmp_path, "engage/programmes.yaml")

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 
 from core.crisis import crisis_phrases_in, is_crisis_query, normalise
@@ -15,16 +14,6 @@ from core.models import CrisisPhrase
 from tests.factories import make_helpline, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def phrases(db, tmp_path):
-    """Only the seed phrase list imported (and the helplines), as `import_content` would."""
-    content = tmp_path / "content"
-    content.mkdir()
-    for name in ("crisis_phrases.yaml", "helplines.yaml"):
-        (content / name).write_bytes((settings.CONTENT_DIR / name).read_bytes())
-    call_command("import_content", "--content-dir", str(content), stdout=io.StringIO())
 
 
 def html_of(client, query: str) -> str:

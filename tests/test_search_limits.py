@@ -5,14 +5,11 @@ cache of the process that answered, never in the shared cache."""
 
 from __future__ import annotations
 
-import io
 import time
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.cache import caches
-from django.core.management import call_command
 from django.test import Client
 
 from blog.models import Post
@@ -33,15 +30,6 @@ def limit(settings, monkeypatch):
     monkeypatch.setattr(ratelimit, "clock", lambda: now)
 
 
-@pytest.fixture
-def phrases(db, tmp_path):
-    """The seed crisis phrases and helplines, as `import_content` imports them."""
-    content = tmp_path / "content"
-    content.mkdir()
-    for name in ("crisis_phrases.yaml", "helplines.yaml"):
-        (content / name).write_bytes((settings.CONTENT_DIR / name).read_bytes())
-    call_command("import_content", "--content-dir", str(content), stdout=io.StringIO())
-    refresh_all()  # the test's transaction never commits, which is when an import rebuilds them
 
 
 def search(client, query: str, **headers):
