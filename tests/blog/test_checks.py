@@ -6,7 +6,6 @@ the summary at publish; and every warning over the six articles in content/ (doc
 import io
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -15,21 +14,10 @@ from blog import checks
 from blog.models import CheckAcknowledgement, Post
 from core.crisis import crisis_phrases_in, is_crisis_query
 from core.models import CrisisPhrase
-from tests.factories import make_post, make_review, make_staff, post_form, publish_form
+from tests.factories import CHECKLIST, make_post, make_review, make_staff, post_form, publish_form
 from tests.helpers import signed_in
 
-CHECKLIST = {"checked_no_method_detail": "on", "checked_no_sensational_headline": "on",
-             "checked_help_resources": "on"}
 BODY = "## A hard year\n\nHer brother committed suicide in 2019. The family talks about him often."
-
-
-@pytest.fixture
-def phrases(db, tmp_path):
-    """The seed phrase list, imported as `import_content` imports it."""
-    content = tmp_path / "content"
-    content.mkdir()
-    (content / "crisis_phrases.yaml").write_bytes((settings.CONTENT_DIR / "crisis_phrases.yaml").read_bytes())
-    call_command("import_content", "--content-dir", str(content), stdout=io.StringIO())
 
 
 def codes(warnings) -> list[str]:
