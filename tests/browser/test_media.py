@@ -21,7 +21,8 @@ def test_an_image_dropped_onto_the_text_is_uploaded_and_its_markdown_inserted(br
     page.evaluate(DROP_AN_IMAGE, "#id_body")
     expect(page.locator("#id_body")).to_have_value(
         re.compile(
-        r"!\[Describe this image for people who cannot see it\]\(/media/body/[0-9a-f]{16}\.png\)"))
+        r"!\[Describe this image for people who cannot see it\]\(/media/body/[0-9a-f]{16}\.png\)"),
+        timeout=30_000)  # re-encoded and its renditions made before the server answers
     stored = list((media_root / "body").iterdir())
     assert len(stored) == 1 and stored[0].suffix == ".png"
     page.recorder.assert_clean()  # no CSP report, no console error
