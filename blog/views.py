@@ -204,7 +204,7 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     if _wants_json(request):
-        response = JsonResponse({"error": "Too many requests from your network. Please try again shortly."},
+        response = JsonResponse({"error": _("Too many requests from your network. Please try again shortly.")},
                                 status=429)
     else:
         response = render_error_page(429, request)
