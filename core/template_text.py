@@ -19,7 +19,8 @@ from django.template.base import Lexer, TokenType
 PLACEHOLDER = "\x00"
 VISIBLE_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "aria-description"}
 WORDS = re.compile(r"[^\W\d_]{2,}")  # two letters in a row, in any script
-NOT_WORDS = {"iDare"}  # the name, the same in every language
+# Names, the same in every language: the site's own and the services an article is shared to.
+NOT_WORDS = {"iDare", "WhatsApp", "Facebook", "LinkedIn", "Telegram"}
 ENTITY = re.compile(r"&[#\w]+;")
 
 
