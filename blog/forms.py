@@ -87,14 +87,14 @@ class PostAdminForm(forms.ModelForm):
             })
         if "published_at" in self.fields:  # the admin's date and time boxes have no labels of their own
             date, clock = self.fields["published_at"].widget.widgets
-            date.attrs["aria-label"], clock.attrs["aria-label"] = "Publication date", "Publication time of day"
+            date.attrs["aria-label"], clock.attrs["aria-label"] = _("Publication date"), _("Publication time of day")
         if not self.may_publish:
             for name in PUBLISHING_FIELDS:
                 if name in self.fields:
                     # A disabled field keeps its stored value whatever a crafted POST says.
                     self.fields[name].disabled = True
-                    self.fields[name].help_text = (self.fields[name].help_text + " Only an editor can change this."
-                                                   ).strip()
+                    self.fields[name].help_text = (
+                        f"{self.fields[name].help_text} {_('Only an editor can change this.')}").strip()
 
     def clean_hero_focal_x(self):
         return self._focal("hero_focal_x")
@@ -127,18 +127,18 @@ class PostAdminForm(forms.ModelForm):
         html = render_markdown(body)
         alts = IMG_ALT.findall(html)
         if len(alts) < len(IMG.findall(html)) or any(not alt.strip() or alt == UPLOAD_ALT_PLACEHOLDER for alt in alts):
-            raise ValidationError(
+            raise ValidationError(_(
                 "Every image needs alt text: write what it shows between the brackets, ![like this](…). If an "
-                f"image adds nothing a reader would miss, write ![{DECORATIVE}](…) and screen readers skip it."
-            )
+                "image adds nothing a reader would miss, write ![%(decorative)s](…) and screen readers skip it."
+            ) % {"decorative": DECORATIVE})
         return body
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("hero_image") and not cleaned.get("hero_credit"):
-            self.add_error("hero_credit", "Say who made the image: it is shown as “Image credit: …”.")
+            self.add_error("hero_credit", _("Say who made the image: it is shown as “Image credit: …”."))
         if cleaned.get("social_image") and not cleaned.get("social_image_alt"):
-            self.add_error("social_image_alt", "Describe your link-preview image for people who cannot see it.")
+            self.add_error("social_image_alt", _("Describe your link-preview image for people who cannot see it."))
         self._check_unflagged_crisis_language(cleaned)
         self._check_past_publication_time(cleaned)
         return cleaned

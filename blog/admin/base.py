@@ -30,5 +30,5 @@ def post_or_404(posts, object_id: str) -> Post:
     try:
         return get_object_or_404(posts, pk=unquote(object_id))
     except (ValueError, ValidationError) as exc:
-        raise Http404("No such article.") from exc
+        raise Http404(_("No such article.")) from exc
 

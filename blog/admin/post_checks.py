@@ -52,7 +52,7 @@ class EditorialChecksAdmin:
             return None
         post = Post.objects.filter(pk=row_id(post_id)).first() if row_id(post_id) else None
         if post is None:
-            raise Http404("No such article.")
+            raise Http404(_("No such article."))
         if not self.has_view_or_change_permission(request, post):
             raise PermissionDenied
         return post

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from reversion.models import Version
 
@@ -39,9 +40,9 @@ PREVIEW_LINK_DAYS = [1, 3, 7, 14, 30]
 class PeriodForm(forms.Form):
     """The engagement page's period: both ends included, at most stats.MAX_DAYS days."""
 
-    start = forms.DateField(label="From", input_formats=["%Y-%m-%d"],
+    start = forms.DateField(label=gettext_lazy("From"), input_formats=["%Y-%m-%d"],
                             widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    end = forms.DateField(label="To", input_formats=["%Y-%m-%d"],
+    end = forms.DateField(label=gettext_lazy("To"), input_formats=["%Y-%m-%d"],
                           widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def clean(self):
@@ -49,9 +50,11 @@ class PeriodForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if start > end:
-                raise ValidationError("The start date must be on or before the end date.")
+                raise ValidationError(_("The start date must be on or before the end date."))
             if (end - start).days + 1 > stats.MAX_DAYS:
-                raise ValidationError(f"Choose a period of at most {stats.MAX_DAYS} days.")
+                raise ValidationError(ngettext("Choose a period of at most %(days)d day.",
+                                               "Choose a period of at most %(days)d days.",
+                                               stats.MAX_DAYS) % {"days": stats.MAX_DAYS})
         return cleaned
 
 
@@ -143,7 +146,8 @@ class PostPagesAdmin:
         links = list(post.preview_links.select_related("created_by"))
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "original": post, "links": links,
-            "title": f"Preview links for “{post.title}”", "days": PREVIEW_LINK_DAYS, "site_url": settings.SITE_URL,
+            "title": _("Preview links for “%(title)s”") % {"title": post.title},
+            "days": PREVIEW_LINK_DAYS, "site_url": settings.SITE_URL,
             "can_add": request.user.has_perm("blog.add_previewlink"),
             "can_revoke": request.user.has_perm("blog.change_previewlink"),
         }
@@ -160,12 +164,13 @@ class PostPagesAdmin:
             except ValueError:
                 days = 0
             if days not in PREVIEW_LINK_DAYS:
-                messages.error(request, "Choose how long the link should work.")
+                messages.error(request, _("Choose how long the link should work."))
                 return HttpResponseRedirect(here, status=303)
             link = PreviewLink.objects.create(post=post, created_by=request.user,
                                               expires_at=timezone.now() + timedelta(days=days))
             until = timezone.localtime(link.expires_at)
-            messages.success(request, f"Preview link made; it works until {until:%-d %b %Y, %H:%M}.")
+            messages.success(request, _("Preview link made; it works until %(until)s.")
+                             % {"until": f"{until:%-d %b %Y, %H:%M}"})
         elif request.POST.get("action") == "revoke":
             if not request.user.has_perm("blog.change_previewlink"):
                 raise PermissionDenied
@@ -175,7 +180,7 @@ class PostPagesAdmin:
                 link = None
             revoked = post.preview_links.active().filter(pk=link)
             if revoked.update(revoked_at=timezone.now()):
-                messages.success(request, "The preview link was withdrawn: it no longer opens the article.")
+                messages.success(request, _("The preview link was withdrawn: it no longer opens the article."))
         return HttpResponseRedirect(here, status=303)
 
 
@@ -223,12 +228,13 @@ class PostPagesAdmin:
             older = versions.get(pk=request.GET.get("from", ""))
             newer = versions.get(pk=request.GET.get("to", ""))
         except (Version.DoesNotExist, ValueError):
-            messages.error(request, "Choose two versions of this article to compare.")
+            messages.error(request, _("Choose two versions of this article to compare."))
             return HttpResponseRedirect(reverse("admin:blog_post_history", args=[post.pk]), status=303)
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
         context = {**self.admin_site.each_context(request), "opts": self.opts, "original": post,
-                   "title": f"Compare versions of “{post.title}”", "older": older, "newer": newer,
+                   "title": _("Compare versions of “%(title)s”") % {"title": post.title},
+                   "older": older, "newer": newer,
                    "changes": field_changes(Post, older.field_dict, newer.field_dict)}
         return TemplateResponse(request, "admin/blog/post/compare.html", context)
 
@@ -243,7 +249,7 @@ class PostPagesAdmin:
         else:
             today = timezone.localdate()
             form = PeriodForm({"start": today - timedelta(days=29), "end": today})
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": "Upvotes and shares",
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Upvotes and shares"),
                    "form": form, "network_labels": stats.NETWORK_LABELS,
                    "bounds": stats.bounds_note(settings.IDARE_UPVOTE_COUNT_RATE, settings.IDARE_SHARE_COUNT_RATE,
                                               settings.IDARE_SESSION_REGISTRATION_RATE)}

@@ -52,11 +52,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 class PublicationFilter(admin.SimpleListFilter):
-    title = "publication"
+    title = gettext_lazy("publication")
     parameter_name = "publication"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return [("draft", _("Draft")), ("scheduled", _("Scheduled")), ("published", _("Published"))]
 
     def queryset(self, request, queryset):
         if self.value() == "draft":
@@ -69,12 +69,13 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 class ReviewFilter(admin.SimpleListFilter):
-    title = "clinical review"
+    title = gettext_lazy("clinical review")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("queue", _("Sensitive, needing a review")), ("awaiting", "Awaiting a first review"),
-                ("changed", _("Changed since review")), ("overdue", "Review overdue"), ("current", "Review current")]
+        return [("queue", _("Sensitive, needing a review")), ("awaiting", _("Awaiting a first review")),
+                ("changed", _("Changed since review")), ("overdue", _("Review overdue")),
+                ("current", _("Review current"))]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -134,25 +135,27 @@ class PostAdmin(EditorialChecksAdmin, AutosaveAdmin, PostPagesAdmin, SideBySideP
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "author", "excerpt", "body", "saved_length",
                               "editorial_checks"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit", "focal_picker",
-                                   "hero_focal_x", "hero_focal_y"]}),
-        ("Link preview", {
+        (gettext_lazy("Hero image"), {"fields": ["hero_image", "hero_alt", "hero_decorative", "hero_credit",
+                                                 "focal_picker", "hero_focal_x", "hero_focal_y"]}),
+        (gettext_lazy("Link preview"), {
             "fields": ["how_it_will_look", "generated_card", "social_image", "social_image_alt"],
-            "description": "What WhatsApp, X, Facebook, LinkedIn and others show when the article is shared: "
-                           "the hero image cropped around its focal point, or a title card when there is no "
-                           "hero (and always the plain card for a sensitive topic). It is made again when the "
-                           "title, the hero or its focal point changes.",
+            "description": gettext_lazy(
+                "What WhatsApp, X, Facebook, LinkedIn and others show when the article is shared: "
+                "the hero image cropped around its focal point, or a title card when there is no "
+                "hero (and always the plain card for a sensitive topic). It is made again when the "
+                "title, the hero or its focal point changes."),
         }),
-        ("Sensitive topic and safe messaging", {
+        (gettext_lazy("Sensitive topic and safe messaging"), {
             "fields": ["sensitive", "confirm_not_sensitive", "content_note", "checked_no_method_detail",
                        "checked_no_sensational_headline", "checked_help_resources", "safe_messaging_check"],
-            "description": "For suicide, self-harm, abuse and eating disorders. Before a sensitive article is "
-                           "published an editor reads it and ticks every item; a writer's later change to its "
-                           "words clears the ticks.",
+            "description": gettext_lazy(
+                "For suicide, self-harm, abuse and eating disorders. Before a sensitive article is "
+                "published an editor reads it and ticks every item; a writer's later change to its "
+                "words clears the ticks."),
         }),
-        ("After the article", {"fields": ["sources", "cta_topic", "tags"]}),
-        ("Clinical review", {"fields": ["review_record"]}),
-        ("Publishing", {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
+        (gettext_lazy("After the article"), {"fields": ["sources", "cta_topic", "tags"]}),
+        (gettext_lazy("Clinical review"), {"fields": ["review_record"]}),
+        (gettext_lazy("Publishing"), {"fields": ["status", "published_at", "confirm_past_date", "featured"]}),
     ]
     readonly_fields = ["saved_length", "editorial_checks", "how_it_will_look", "generated_card",
                        "safe_messaging_check", "review_record", "focal_picker"]
@@ -304,25 +307,27 @@ class PostAdmin(EditorialChecksAdmin, AutosaveAdmin, PostPagesAdmin, SideBySideP
 
 
 
-    @admin.display(description="publication", ordering="published_at")
+    @admin.display(description=gettext_lazy("publication"), ordering="published_at")
     def publication(self, post: Post) -> str:
         state = post.publication_state
         if state == "draft":
-            return "Draft"
+            return _("Draft")
         moment = timezone.localtime(post.published_at).strftime("%-d %b %Y, %H:%M")
-        return f"Scheduled for {moment}" if state == "scheduled" else f"Published {moment}"
+        if state == "scheduled":
+            return _("Scheduled for %(moment)s") % {"moment": moment}
+        return _("Published %(moment)s") % {"moment": moment}
 
-    @admin.display(description="clinical review", ordering="next_review_due")
+    @admin.display(description=gettext_lazy("clinical review"), ordering="next_review_due")
     def review(self, post: Post) -> str:
         if post.last_reviewed_on is None:
-            return "Awaiting first review"
+            return _("Awaiting first review")
         if post.changed_since_review:
             return _("Changed since review of %(day)s") % {"day": f"{post.last_reviewed_on:%-d %b %Y}"}
         if not post.review_current:
             return _("Reviewer no longer active")
         if post.next_review_due < timezone.localdate():
-            return f"Overdue since {post.next_review_due:%-d %b %Y}"
-        return f"Reviewed {post.last_reviewed_on:%-d %b %Y}"
+            return _("Overdue since %(day)s") % {"day": f"{post.next_review_due:%-d %b %Y}"}
+        return _("Reviewed %(day)s") % {"day": f"{post.last_reviewed_on:%-d %b %Y}"}
 
     @admin.display(description=gettext_lazy("updated"), ordering="updated_at")
     def updated(self, post: Post) -> str:
@@ -333,7 +338,7 @@ class PostAdmin(EditorialChecksAdmin, AutosaveAdmin, PostPagesAdmin, SideBySideP
         # Words, not the admin's coloured icon: "sensitive" must not rest on colour alone.
         return _("Sensitive") if post.sensitive else ""
 
-    @admin.display(description="shares", ordering="share_total")
+    @admin.display(description=gettext_lazy("shares"), ordering="share_total")
     def shares(self, post: Post) -> int:
         return post.share_total
 
@@ -356,11 +361,11 @@ class PostAdmin(EditorialChecksAdmin, AutosaveAdmin, PostPagesAdmin, SideBySideP
             "site": urlsplit(settings.SITE_URL).hostname or settings.SITE_URL,
         })
 
-    @admin.display(description="generated link-preview card")
+    @admin.display(description=gettext_lazy("generated link-preview card"))
     def generated_card(self, post: Post) -> str:
         if not post.card_image:
-            return "Made when the article is first saved."
-        alt = post.share_image["alt"] if not post.social_image else f"Title card: “{post.title}”"
+            return _("Made when the article is first saved.")
+        alt = post.share_image["alt"] if not post.social_image else _("Title card: “%(title)s”") % {"title": post.title}
         return format_html('<img src="{}" alt="{}" width="300" height="158">', post.card_image.url, alt)
 
     @admin.display(description=gettext_lazy("focal point"))
@@ -378,20 +383,20 @@ class PostAdmin(EditorialChecksAdmin, AutosaveAdmin, PostPagesAdmin, SideBySideP
             _("The hero image: click where its subject is"), post.hero_width or "", post.hero_height or "",
             _("Click the subject of the image: crops keep that point in frame. Save to remake them."))
 
-    @admin.display(description="checked by")
+    @admin.display(description=gettext_lazy("checked by"))
     def safe_messaging_check(self, post: Post) -> str:
         if post.safe_messaging_checked and post.safe_messaging_checked_at:
-            who = post.safe_messaging_checked_by.get_username() if post.safe_messaging_checked_by else "an editor"
+            who = post.safe_messaging_checked_by.get_username() if post.safe_messaging_checked_by else _("an editor")
             return f"{who}, {timezone.localtime(post.safe_messaging_checked_at):%-d %b %Y, %H:%M}"
-        return "Not checked yet."
+        return _("Not checked yet.")
 
-    @admin.display(description="latest review")
+    @admin.display(description=gettext_lazy("latest review"))
     def review_record(self, post: Post) -> str:
         add_url = reverse("admin:blog_review_add") + (f"?post={post.pk}" if post.pk else "")
         latest = post.reviews.select_related("reviewer__reviewer_profile").first() if post.pk else None
         if latest is None:
-            return format_html('<p>No review recorded, so readers see none.</p><p><a href="{}">Record a review</a></p>',
-                               add_url)
+            return format_html('<p>{}</p><p><a href="{}">{}</a></p>', _("No review recorded, so readers see none."),
+                               add_url, _("Record a review"))
         if latest.covers(post):
             state = _("It covers the text as it is now.")
         elif latest.text_digest != post.reviewed_text_digest():
@@ -399,9 +404,11 @@ class PostAdmin(EditorialChecksAdmin, AutosaveAdmin, PostPagesAdmin, SideBySideP
                       "so readers see no review until a clinical reviewer records one of this version.")
         else:
             state = _("The reviewer's profile is no longer active, so readers see no review.")
-        return format_html('<p>{}, {}, on {}; next review due {}.</p><p>{}</p><p><a href="{}">{}</a></p>',
-                           latest.reviewer_name, latest.reviewer_credentials, f"{latest.reviewed_on:%-d %b %Y}",
-                           f"{latest.next_review_due:%-d %b %Y}", state, add_url, _("Record a new review"))
+        summary = _("%(name)s, %(credentials)s, on %(day)s; next review due %(due)s.") % {
+            "name": latest.reviewer_name, "credentials": latest.reviewer_credentials,
+            "day": f"{latest.reviewed_on:%-d %b %Y}", "due": f"{latest.next_review_due:%-d %b %Y}"}
+        return format_html('<p>{}</p><p>{}</p><p><a href="{}">{}</a></p>',
+                           summary, state, add_url, _("Record a new review"))
 
 
 
