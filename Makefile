@@ -96,6 +96,7 @@ fuzz: setup
 lint: setup
 	$(BIN)/ruff check .
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(MANAGE) check_template_text
 
 # The deployment checklist, with production's variables (a made-up secret and host).
 check-deploy: setup

@@ -22,6 +22,7 @@ WORDS = re.compile(r"[^\W\d_]{2,}")  # two letters in a row, in any script
 # Names, the same in every language: the site's own and the services an article is shared to.
 NOT_WORDS = {"iDare", "WhatsApp", "Facebook", "LinkedIn", "Telegram"}
 ENTITY = re.compile(r"&[#\w]+;")
+TAG_NAME_SO_FAR = re.compile(r"</?[A-Za-z][A-Za-z0-9]*$")
 
 
 @dataclass(frozen=True)
@@ -67,19 +68,28 @@ def untranslated_in(source: str, path: Path = Path("<template>"), *, html: bool 
     """The template's own words outside the translation tags, with their line numbers."""
     kept = []
     depth = 0  # inside {% blocktranslate %} (or {% comment %}): its words are the catalogue's
+    blocks: list[str] = []  # the {% block %} names we are in: a "...class" block holds CSS classes
     for token in Lexer(source).tokenize():
-        if token.token_type == TokenType.BLOCK:
-            command = token.contents.split()[0] if token.contents.split() else ""
-            if command in ("blocktranslate", "blocktrans", "comment"):
+        words = token.contents.split()
+        if token.token_type == TokenType.BLOCK and words:
+            if words[0] in ("blocktranslate", "blocktrans", "comment"):
                 depth += 1
-            elif command in ("endblocktranslate", "endblocktrans", "endcomment"):
+            elif words[0] in ("endblocktranslate", "endblocktrans", "endcomment"):
                 depth -= 1
-        if depth or token.token_type == TokenType.COMMENT:
-            kept.append("\n" * token.contents.count("\n"))
+            elif words[0] == "block":
+                blocks.append(words[1] if len(words) > 1 else "")
+            elif words[0] == "endblock" and blocks:
+                blocks.pop()
+        lines = "\n" * token.contents.count("\n")
+        if depth or token.token_type == TokenType.COMMENT or any("class" in name for name in blocks):
+            kept.append(lines)
         elif token.token_type == TokenType.TEXT:
             kept.append(token.contents)
-        else:  # a variable or a tag stands where it was, on the same line
-            kept.append(PLACEHOLDER + "\n" * token.contents.count("\n"))
+        elif token.token_type == TokenType.VAR:  # what it prints stands where it was, on the same line
+            in_tag_name = kept and TAG_NAME_SO_FAR.search(kept[-1])  # <h{{ level }}: part of the name
+            kept.append(("0" if in_tag_name else PLACEHOLDER) + lines)
+        else:  # a tag prints nothing of its own (an {% if %} inside an HTML tag stays a tag)
+            kept.append(lines)
     text = "".join(kept)
     if not html:
         return [Untranslated(path, number, line.strip()) for number, line in enumerate(text.splitlines(), 1)

@@ -45,3 +45,18 @@ def test_the_folder_walk_reads_html_and_txt_files(tmp_path: Path):
     (tmp_path / "email" / "note.txt").write_text("More words\n")
     (tmp_path / "style.css").write_text("body { color: red }")
     assert [item.text for item in untranslated_templates(tmp_path)] == ["More words", "Words"]  # by path
+
+
+def test_css_classes_in_a_class_block_and_tags_inside_html_tags_are_not_words():
+    source = ('{% block bodyclass %}{{ block.super }} app-blog model-post desk{% endblock %}'
+              '<h{{ level }} id="{{ prefix }}-heading"{% if open %} class="is-open"{% endif %}>'
+              '{{ name }}</h{{ level }}>'
+              '{% block title %}Desk{% endblock %}')
+    assert texts(source) == ["Desk"]
+
+
+def test_every_word_in_our_templates_goes_through_translation():
+    """The rule since Hindi first: a template word that escapes the catalogue is named here."""
+    from django.conf import settings
+
+    assert [str(item) for item in untranslated_templates(Path(settings.BASE_DIR) / "templates")] == []
