@@ -85,6 +85,7 @@ def test_a_week_of_writing_reviewing_and_publishing(browsing, capsys, media_root
     post = Post.objects.get(title=TITLE)
 
     body = writer.locator("#id_body")
+    expect(body).to_have_attribute("data-markdownx-init", "")  # the editor is ready to take a drop
     writer.evaluate(DROP_AN_IMAGE, "#id_body")  # an image dragged from the desktop onto the text
     placeholder = "Describe this image for people who cannot see it"
     # The server re-encodes the image and makes its renditions before it answers: seconds on a busy machine.

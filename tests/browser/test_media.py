@@ -18,6 +18,7 @@ def test_an_image_dropped_onto_the_text_is_uploaded_and_its_markdown_inserted(br
     page = browsing.new_page()
     sign_in(page)
     page.fill("#id_body", "## A section\n\n")
+    expect(page.locator("#id_body")).to_have_attribute("data-markdownx-init", "")  # ready to take a drop
     page.evaluate(DROP_AN_IMAGE, "#id_body")
     expect(page.locator("#id_body")).to_have_value(
         re.compile(
