@@ -112,7 +112,7 @@ def create_draft(user, text: dict[str, str], *, author_id: str, slug: str) -> Po
         raise NotYet(_("Give the article a title and it is autosaved as a draft."))
     if not author_id:
         raise NotYet(_("Choose the author and the article is autosaved as a draft."))
-    author = Author.objects.filter(pk=row_id(author_id)).first() if row_id(author_id) else None
+    author = Author.objects.filter(pk=pk).first() if (pk := row_id(author_id)) else None
     if author is None:
         raise BadInput(_("That author is not in the list, so the article was not autosaved: choose another."))
     post = Post(**text, author=author, status=Post.Status.DRAFT, published_at=None, featured=False)

@@ -362,9 +362,9 @@ def withdraw(post, user, acknowledgement_id: str) -> str:
     again. An error sentence, or "". The caller has checked may_acknowledge."""
     from blog.models import CheckAcknowledgement
 
-    if not row_id(acknowledgement_id):
+    if not (pk := row_id(acknowledgement_id)):
         return _("That acknowledgement is not on this article: nothing was withdrawn.")
-    withdrawn = CheckAcknowledgement.objects.current().filter(post=post, pk=row_id(acknowledgement_id)).update(
+    withdrawn = CheckAcknowledgement.objects.current().filter(post=post, pk=pk).update(
         withdrawn_by=user, withdrawn_at=timezone.now())
     if not withdrawn:
         return _("That acknowledgement is not on this article any more: nothing was withdrawn.")

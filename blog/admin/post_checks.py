@@ -50,7 +50,7 @@ class EditorialChecksAdmin:
     def _checked_post(self, request, post_id) -> Post | None:
         if not post_id:
             return None
-        post = Post.objects.filter(pk=row_id(post_id)).first() if row_id(post_id) else None
+        post = Post.objects.filter(pk=pk).first() if (pk := row_id(post_id)) else None
         if post is None:
             raise Http404(_("No such article."))
         if not self.has_view_or_change_permission(request, post):

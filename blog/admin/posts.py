@@ -226,7 +226,7 @@ class PostAdmin(EditorialChecksAdmin, AutosaveAdmin, PostPagesAdmin, SideBySideP
                 *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        post = Post.objects.filter(pk=row_id(object_id)).first() if row_id(object_id) else None
+        post = Post.objects.filter(pk=pk).first() if (pk := row_id(object_id)) else None
         if post is not None:
             extra_context = {**(extra_context or {}), "editorial_state": post.get_editorial_state_display(),
                              "editorial_moves": workflow.moves_for(
